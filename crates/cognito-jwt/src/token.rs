@@ -112,7 +112,7 @@ impl UnverifiedToken {
             reason,
         })?;
         let header = Header::from_json(&header_json)?;
-        let signing_input = raw[..h.len() + 1 + p.len()].as_bytes().to_vec();
+        let signing_input = raw.as_bytes()[..h.len() + 1 + p.len()].to_vec();
         Ok(UnverifiedToken {
             header,
             claims,
@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(t.header().typ.as_deref(), Some("JWT"));
         assert_eq!(t.signature(), b"sig");
         let dot = raw.rfind('.').unwrap();
-        assert_eq!(t.signing_input(), raw[..dot].as_bytes());
+        assert_eq!(t.signing_input(), &raw.as_bytes()[..dot]);
         assert_eq!(t.sub(), Some("u"));
         assert_eq!(t.exp(), Some(10));
     }
@@ -366,7 +366,8 @@ mod tests {
         use ParseError as E;
         use Segment::{Header as H, Payload as P};
         let h = enc(r#"{"alg":"RS256"}"#);
-        let cases: [(String, fn(&ParseError) -> bool); 8] = [
+        type Case = (String, fn(&ParseError) -> bool);
+        let cases: [Case; 8] = [
             (format!("{}.{}.", enc("{"), enc("{}")), |e| {
                 matches!(e, E::Json { segment: H, .. })
             }),
