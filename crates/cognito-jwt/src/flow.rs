@@ -131,3 +131,49 @@ fn kid_text(kid: Option<&str>) -> String {
         |k| format!("kid \"{k}\""),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::TokenUse;
+
+    fn expect() -> Expectations<'static> {
+        Expectations {
+            issuer: "iss",
+            client_id: "c",
+            token_use: TokenUse::Id,
+            leeway_seconds: 0,
+            nonce: None,
+            access_token_for_at_hash: None,
+        }
+    }
+
+    // {"alg":"RS256"} . {"iss":"iss"} . "sig"
+    const RAW: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJpc3MifQ.c2ln";
+
+    #[test]
+    fn key_set_failure_names_jwks_and_keeps_the_claim_lines() {
+        let token = UnverifiedToken::parse(RAW).unwrap();
+        let r = key_set_failure_report(&token, &expect(), 0, "GET jwks.json: 503");
+        assert_eq!(r.checks.iter().map(|c| c.kind).collect::<Vec<_>>(), ORDER);
+        assert_eq!(r.failure_word(), Some("jwks"));
+        assert!(r.get(CheckKind::Issuer).unwrap().outcome.is_pass());
+    }
+
+    #[test]
+    fn an_ok_signature_counts_only_with_a_selected_key() {
+        let token = UnverifiedToken::parse(RAW).unwrap();
+        let r = assemble_report(&token, &Jwks::default(), &expect(), 0, Ok(()));
+        assert_eq!(r.checks.iter().map(|c| c.kind).collect::<Vec<_>>(), ORDER);
+        assert!(r.get(CheckKind::Signature).unwrap().outcome.is_skipped());
+        assert_eq!(r.failure_word(), Some("kid"));
+    }
+
+    #[test]
+    fn parse_failure_has_every_line_and_fails_signature() {
+        let err = UnverifiedToken::parse("a.b").unwrap_err();
+        let r = parse_failure_report(&err);
+        assert_eq!(r.checks.len(), ORDER.len());
+        assert_eq!(r.failure_word(), Some("signature"));
+    }
+}

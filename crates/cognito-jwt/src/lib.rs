@@ -13,6 +13,49 @@
 //! WebCrypto cannot get at it, and its claims model always pulls in `chrono`.
 //! Parsing the three compact segments takes a few lines of `base64` and
 //! `serde_json` (see [`token`]), so we do it ourselves.
+//!
+//! # Use
+//!
+//! Servers (feature `native`) make one call:
+//! `native::verify(raw, &jwks, &expect, now)` returns the [`Report`].
+//!
+//! The browser parses, picks the key, verifies with WebCrypto
+//! (`importKey("jwk", key.to_webcrypto_jwk(), {name: "RSASSA-PKCS1-v1_5",
+//! hash: "SHA-256"}, false, ["verify"])`, then `verify(…, token.signature(),
+//! token.signing_input())`), and hands the outcome to [`assemble_report`],
+//! so both sides build the same report:
+//!
+//! ```
+//! use cognito_jwt::{assemble_report, Expectations, Jwks, TokenUse, UnverifiedToken};
+//!
+//! # fn webcrypto_verify(_: &serde_json::Value, _: &[u8], _: &[u8]) -> Result<(), String> {
+//! #     Err("signature does not match".into())
+//! # }
+//! # let raw = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1In0.c2ln";
+//! # let jwks_json = r#"{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB"}]}"#;
+//! let token = UnverifiedToken::parse(raw).map_err(|e| e.to_string())?;
+//! let jwks = Jwks::parse(jwks_json).map_err(|e| e.to_string())?;
+//! let expect = Expectations {
+//!     issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+//!     client_id: "client123",
+//!     token_use: TokenUse::Id,
+//!     leeway_seconds: 60,
+//!     nonce: None,
+//!     access_token_for_at_hash: None,
+//! };
+//! // On KeyError::UnknownKid, refetch the JWKS once (key rotation) first.
+//! let signature = match jwks.select(token.header().kid.as_deref()) {
+//!     Ok(key) => webcrypto_verify(&key.to_webcrypto_jwk(), token.signature(), token.signing_input()),
+//!     Err(e) => Err(e.to_string()),
+//! };
+//! let report = assemble_report(&token, &jwks, &expect, 1_700_000_000, signature);
+//! assert!(!report.is_valid());
+//! assert_eq!(report.failure_word(), Some("signature")); // the `auth-error` word
+//! # Ok::<(), String>(())
+//! ```
+//!
+//! A token that does not parse gets [`parse_failure_report`]; a key set that
+//! cannot be fetched or parsed gets [`key_set_failure_report`].
 
 mod b64;
 pub mod flow;
