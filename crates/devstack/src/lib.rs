@@ -1,1 +1,229 @@
+//! devstack: a local, offline stand-in for the Amazon Cognito hosted UI and
+//! OAuth endpoints, plus an API Gateway REST `GET /book` with Cognito and
+//! Lambda authorizers. Tokens are minted exactly as Cognito issues them
+//! (real-format `iss`, RS256, separate ID/access keys), so the app and
+//! verifiers such as aws-jwt-verify work against it unchanged; only the JWKS
+//! is fetched from here.
+//!
+//! Start it in-process with [`start`] (tests, xtask) or run the `devstack`
+//! binary.
 
+pub mod clock;
+pub mod config;
+pub mod gateway;
+pub mod hosted_ui;
+mod http;
+pub mod ids;
+pub mod keys;
+pub mod mint;
+pub mod state;
+pub mod store;
+pub mod verify;
+
+pub use clock::{Clock, ManualClock};
+pub use config::seed::{Seed, SeedError};
+pub use config::{AuthorizerMode, DevStackConfig, DEFAULT_API_PORT, DEFAULT_HOSTED_UI_PORT};
+pub use gateway::lambda_authorizer::{decide, AuthorizerDecision};
+pub use keys::KeyStore;
+
+use anyhow::Context;
+use state::{KeySet, Shared};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Default state folder (git-ignored), relative to the current directory.
+pub const DEFAULT_STATE_DIR: &str = ".devstack";
+
+/// A running stack. Dropping it leaves the servers running until the runtime
+/// ends; call [`Handle::shutdown`] for a clean stop.
+pub struct Handle {
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+fn normalise_origin(origin: &str) -> String {
+    origin.trim_end_matches('/').to_string()
+}
+
+/// Adds `{origin}/callback` and `{origin}/` for each app origin.
+fn with_app_origins(mut seed: Seed, origins: &[String]) -> Seed {
+    for origin in origins.iter().map(|o| normalise_origin(o)) {
+        let callback = format!("{origin}/callback");
+        let logout = format!("{origin}/");
+        if !seed.client.callback_urls.contains(&callback) {
+            seed.client.callback_urls.push(callback);
+        }
+        if !seed.client.logout_urls.contains(&logout) {
+            seed.client.logout_urls.push(logout);
+        }
+    }
+    seed
+}
+
+async fn bind(port: u16, what: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!("{what} port {port} is busy (127.0.0.1:{port} already in use); pick another with --{}-port or stop the other process", what.replace(' ', "-"))
+        } else {
+            anyhow::anyhow!("cannot listen on 127.0.0.1:{port} for the {what}: {e}")
+        }
+    })
+}
+
+/// Starts both servers on 127.0.0.1 and returns once they accept connections.
+pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
+    let seed = with_app_origins(config.seed, &config.extra_app_origins);
+    let (keys, key_dir) = match config.keys {
+        Some(k) => (k, None),
+        None => {
+            let dir = config
+                .state_dir
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_DIR));
+            let d = dir.clone();
+            let keys = tokio::task::spawn_blocking(move || KeyStore::load_or_create(&d))
+                .await
+                .context("key generation task failed")??;
+            (keys, Some(dir))
+        }
+    };
+    let ui_listener = bind(config.hosted_ui_port, "hosted ui").await?;
+    let api_listener = bind(config.api_port, "api").await?;
+    let hosted_ui_url = format!("http://127.0.0.1:{}", ui_listener.local_addr()?.port());
+    let api_url = format!(
+        "http://127.0.0.1:{}/{}",
+        api_listener.local_addr()?.port(),
+        seed.api.stage
+    );
+    let shared = Arc::new(Shared::new(
+        seed,
+        config.clock.unwrap_or_default(),
+        KeySet::new(keys)?,
+        key_dir,
+        config.authorizer,
+        config.gateway_responses_cors,
+        hosted_ui_url,
+        api_url,
+    )?);
+
+    let (stop, _) = watch::channel(false);
+    let mut tasks = Vec::new();
+    for (listener, router) in [
+        (ui_listener, hosted_ui::router(shared.clone())),
+        (api_listener, gateway::router(shared.clone())),
+    ] {
+        let mut rx = stop.subscribe();
+        tasks.push(tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = rx.wait_for(|stopped| *stopped).await;
+            };
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                eprintln!("devstack server error: {e}");
+            }
+        }));
+    }
+    Ok(Handle {
+        shared,
+        stop,
+        tasks,
+    })
+}
+
+/// The app's `config.json` (see docs/contract.md §1) for a stack at these URLs.
+pub fn app_config_json(
+    seed: &Seed,
+    hosted_ui_url: &str,
+    api_url: &str,
+    app_origin: Option<&str>,
+) -> serde_json::Value {
+    let mut cfg = serde_json::json!({
+        "clientId": seed.client.client_id,
+        "domain": hosted_ui_url,
+        "region": seed.pool.region,
+        "userPoolId": seed.pool.id,
+        "jwksUri": format!("{hosted_ui_url}{}", hosted_ui::wellknown::jwks_path(&seed.pool.id)),
+        "apiUrl": api_url,
+        "scopes": seed.client.allowed_scopes,
+    });
+    if seed.pool.issuer.is_some() {
+        cfg["issuer"] = seed.issuer().into();
+    }
+    if let Some(origin) = app_origin.map(normalise_origin) {
+        cfg["redirectUri"] = format!("{origin}/callback").into();
+        cfg["logoutUri"] = format!("{origin}/").into();
+    }
+    cfg
+}
+
+impl Handle {
+    /// `http://127.0.0.1:PORT`: the Cognito domain (`domain` in config.json).
+    pub fn hosted_ui_url(&self) -> String {
+        self.shared.hosted_ui_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/prod`: the API stage base URL.
+    pub fn api_url(&self) -> String {
+        self.shared.api_url.clone()
+    }
+
+    pub fn jwks_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.shared.hosted_ui_url,
+            hosted_ui::wellknown::jwks_path(&self.shared.seed.pool.id)
+        )
+    }
+
+    /// The `iss` of every token (the real Cognito format unless overridden).
+    pub fn issuer(&self) -> String {
+        self.shared.issuer()
+    }
+
+    pub fn client_id(&self) -> String {
+        self.shared.seed.client.client_id.clone()
+    }
+
+    /// The seed in effect (app origins merged into the client's URLs).
+    pub fn seed(&self) -> &Seed {
+        &self.shared.seed
+    }
+
+    pub fn app_config_json(&self, app_origin: Option<&str>) -> serde_json::Value {
+        app_config_json(
+            &self.shared.seed,
+            &self.shared.hosted_ui_url,
+            &self.shared.api_url,
+            app_origin,
+        )
+    }
+
+    /// Adds and starts using a new ID and access signing key; old keys stay
+    /// in the JWKS. Blocks for the RSA key generation.
+    pub fn rotate_keys(&self) {
+        if let Err(e) = self.shared.rotate_keys() {
+            eprintln!("devstack: key rotation failed: {e}");
+        }
+    }
+
+    pub fn set_authorizer(&self, mode: AuthorizerMode) {
+        self.shared.set_authorizer(mode);
+    }
+
+    pub fn authorizer(&self) -> AuthorizerMode {
+        self.shared.authorizer()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}

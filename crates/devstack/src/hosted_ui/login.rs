@@ -1,0 +1,121 @@
+//! `/login`: the sign-in form. CSRF is a double-submit token: an `XSRF-TOKEN`
+//! cookie (as the real hosted UI sets) that must equal the form's `_csrf`
+//! field and must have been issued by this server.
+
+use crate::hosted_ui::authorize::{self, Rejection, ValidRequest};
+use crate::hosted_ui::session;
+use crate::http::{self, constant_time_eq, escape, param, parse_pairs};
+use crate::state::Shared;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use std::sync::Arc;
+
+const CSRF_COOKIE: &str = "XSRF-TOKEN";
+
+fn form_page(
+    shared: &Shared,
+    query: &str,
+    csrf: &str,
+    username: &str,
+    error: Option<&str>,
+) -> Response {
+    let error_html = error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Sign in</h1>\
+<p class=\"note\">devstack: local stand-in for the Cognito hosted UI of pool <code>{pool}</code></p>\
+{error_html}\
+<form method=\"post\" action=\"/login?{action}\" aria-label=\"Sign in\">\
+<input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+<label for=\"username\">Username</label>\
+<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" required value=\"{user}\">\
+<label for=\"password\">Password</label>\
+<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+<button type=\"submit\" name=\"signInSubmitButton\">Sign in</button>\
+</form>",
+        pool = escape(&shared.seed.pool.id),
+        action = escape(query),
+        csrf = escape(csrf),
+        user = escape(username),
+    );
+    let mut res = http::html(StatusCode::OK, "Sign in", &body);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Lax; Path=/"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn validated(shared: &Shared, query: &str) -> Result<ValidRequest, Rejection> {
+    authorize::validate(shared, &parse_pairs(query))
+}
+
+pub async fn show(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    if let Err(rejection) = validated(&shared, &query) {
+        return rejection.into_response();
+    }
+    let csrf = shared.store.issue_csrf(shared.now());
+    form_page(&shared, &query, &csrf, "", None)
+}
+
+pub async fn submit(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let req = match validated(&shared, &query) {
+        Ok(r) => r,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let form = parse_pairs(&String::from_utf8_lossy(&body));
+    let now = shared.now();
+
+    let csrf_ok = match (param(&form, "_csrf"), http::cookie(&headers, CSRF_COOKIE)) {
+        (Some(field), Some(cookie)) => {
+            constant_time_eq(field, &cookie) && shared.store.csrf_valid(field, now)
+        }
+        _ => false,
+    };
+    if !csrf_ok {
+        return http::error_page(
+            StatusCode::FORBIDDEN,
+            "invalid_csrf",
+            "The sign-in form expired or did not come from this page. Go back to the app and sign in again.",
+        );
+    }
+
+    let username = param(&form, "username").unwrap_or("");
+    let password = param(&form, "password").unwrap_or("");
+    let user = shared.seed.user(username);
+    let password_ok = user.is_some_and(|u| constant_time_eq(&u.password, password));
+    let Some(user) = user.filter(|_| password_ok) else {
+        // Same message for unknown users and wrong passwords, as Cognito
+        // (with user-existence errors prevented) does.
+        let csrf = shared.store.issue_csrf(now);
+        return form_page(
+            &shared,
+            &query,
+            &csrf,
+            username,
+            Some("Incorrect username or password."),
+        );
+    };
+
+    let session_id = shared.store.create_session(&user.username, now, now);
+    let mut res = authorize::complete(&shared, &req, &user.username, now);
+    res.headers_mut()
+        .append(header::SET_COOKIE, session::set_cookie(&session_id));
+    res
+}

@@ -1,0 +1,146 @@
+//! Small HTTP helpers shared by both servers: request logging, form and
+//! cookie parsing, HTML pages and CORS headers.
+
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Request bodies above this are refused (413) before any handler runs.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// One line per request on stderr. Only the path: query strings carry codes
+/// and states, and headers carry tokens, so neither is ever printed.
+pub async fn log_requests(State(label): State<&'static str>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let started = Instant::now();
+    let res = next.run(req).await;
+    eprintln!(
+        "[{label}] {method} {path} {} {:.1}ms",
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    res
+}
+
+/// Form or query pairs; the first occurrence of a name wins.
+pub fn parse_pairs(input: &str) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(input.as_bytes()) {
+        map.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+    }
+    map
+}
+
+/// Non-empty value of a parameter (OAuth treats empty as absent).
+pub fn param<'a>(map: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    map.get(name).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Equal-length comparison that does not stop at the first difference, so
+/// passwords and CSRF tokens cannot be guessed byte by byte from timings.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+const CSS: &str = "body{font-family:system-ui,sans-serif;background:#f2f3f3;margin:0;color:#16191f}\
+main{max-width:24rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0003}\
+h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem;font-weight:600}\
+input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #879596;border-radius:4px}\
+button{margin-top:1.2rem;width:100%;padding:.6rem;background:#ec7211;color:#fff;border:0;border-radius:4px;font-weight:600;cursor:pointer}\
+.error{color:#d13212;background:#fde8e8;padding:.5rem;border-radius:4px}.note{color:#545b64;font-size:.85rem}";
+
+/// A complete HTML page. Like the real hosted UI it refuses to be framed.
+pub fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    let doc = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>{}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>",
+        escape(title)
+    );
+    let mut res = (status, doc).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The hosted UI's error page (Cognito's `/error?error=…`): no redirect.
+pub fn error_page(status: StatusCode, error: &str, message: &str) -> Response {
+    html(
+        status,
+        "An error was encountered",
+        &format!(
+            "<h1>An error was encountered with the requested page.</h1>\
+<p class=\"error\" role=\"alert\" data-error=\"{}\">{}</p>\
+<p class=\"note\">error: <code>{}</code></p>",
+            escape(error),
+            escape(message),
+            escape(error)
+        ),
+    )
+}
+
+pub fn allow_any_origin(res: &mut Response) {
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+}
+
+/// `302 Location: url` that no cache keeps (it may hold a code or tokens).
+pub fn found(url: &str) -> Response {
+    match HeaderValue::from_str(url) {
+        Ok(loc) => {
+            let mut res = StatusCode::FOUND.into_response();
+            res.headers_mut().insert(header::LOCATION, loc);
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(_) => error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Bad redirect URL.",
+        ),
+    }
+}

@@ -1,0 +1,112 @@
+//! `devstack`: run the local Cognito + API Gateway stand-in.
+
+use clap::Parser;
+use devstack::{AuthorizerMode, DevStackConfig, Seed};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "devstack",
+    version,
+    about = "Local stand-in for the Cognito hosted UI, OAuth endpoints and an API Gateway REST /book"
+)]
+struct Cli {
+    /// Seed file (TOML); the built-in seed when absent.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Port of the hosted UI / Cognito domain origin (0 = any free port).
+    #[arg(long, default_value_t = devstack::DEFAULT_HOSTED_UI_PORT, value_name = "N")]
+    hosted_ui_port: u16,
+    /// Port of the API Gateway origin (0 = any free port).
+    #[arg(long, default_value_t = devstack::DEFAULT_API_PORT, value_name = "N")]
+    api_port: u16,
+    /// App origin to register (adds {origin}/callback and {origin}/); repeatable.
+    #[arg(long = "app-origin", value_name = "URL")]
+    app_origins: Vec<String>,
+    /// Authorizer on GET /book: cognito, cognito-scopes or lambda.
+    #[arg(long, default_value = "cognito", value_parser = parse_mode)]
+    authorizer: AuthorizerMode,
+    /// No CORS headers on gateway-generated errors (API Gateway's default).
+    #[arg(long)]
+    no_gateway_cors: bool,
+    /// Add a new signing key pair at start (old keys stay in the JWKS).
+    #[arg(long)]
+    rotate_keys: bool,
+    /// Where keys are kept [default: .devstack].
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// Print the app's config.json for these ports (and the first --app-origin) and exit.
+    #[arg(long)]
+    print_app_config: bool,
+}
+
+fn parse_mode(s: &str) -> Result<AuthorizerMode, String> {
+    s.parse()
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("devstack: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let seed = match &cli.config {
+        Some(path) => Seed::load(path)?,
+        None => Seed::builtin(),
+    };
+    if cli.print_app_config {
+        let ui = format!("http://127.0.0.1:{}", cli.hosted_ui_port);
+        let api = format!("http://127.0.0.1:{}/{}", cli.api_port, seed.api.stage);
+        let cfg = devstack::app_config_json(
+            &seed,
+            &ui,
+            &api,
+            cli.app_origins.first().map(String::as_str),
+        );
+        println!("{}", serde_json::to_string_pretty(&cfg)?);
+        return Ok(());
+    }
+    let mut config = DevStackConfig::from_seed(seed);
+    config.hosted_ui_port = cli.hosted_ui_port;
+    config.api_port = cli.api_port;
+    config.extra_app_origins = cli.app_origins;
+    config.authorizer = cli.authorizer;
+    config.gateway_responses_cors = !cli.no_gateway_cors;
+    config.state_dir = cli.state_dir;
+    let handle = devstack::start(config).await?;
+    if cli.rotate_keys {
+        let h = &handle;
+        tokio::task::block_in_place(|| h.rotate_keys());
+    }
+    println!("devstack is running");
+    println!("  hosted UI (Cognito domain): {}", handle.hosted_ui_url());
+    println!(
+        "  API (GET /book):            {}/book  [authorizer: {}]",
+        handle.api_url(),
+        handle.authorizer()
+    );
+    println!("  issuer:                     {}", handle.issuer());
+    println!("  JWKS:                       {}", handle.jwks_url());
+    println!("  client id:                  {}", handle.client_id());
+    println!("  demo sign-in (seed users):");
+    for user in &handle.seed().users {
+        let groups = if user.groups.is_empty() {
+            "no groups".to_string()
+        } else {
+            format!("groups: {}", user.groups.join(", "))
+        };
+        println!("    {} / {}  ({groups})", user.username, user.password);
+    }
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    eprintln!("devstack: shutting down");
+    handle.shutdown().await;
+    Ok(())
+}

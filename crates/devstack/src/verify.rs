@@ -1,0 +1,58 @@
+//! Token verification for userInfo and the gateway, through the shared
+//! `cognito-jwt` rules (the same ones the app shows to its users), so the
+//! devstack cannot accept what the app or a real verifier would refuse.
+
+use cognito_jwt::{CheckKind, Expectations, Jwks, TokenUse, UnverifiedToken};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyError {
+    /// Only the expiry check failed (API Gateway has a message of its own).
+    Expired,
+    /// Anything else: unparsable, unknown key, bad signature, wrong issuer,
+    /// audience or token use… The string is the failed check, for tests and
+    /// debugging (never logged with the token).
+    Invalid(String),
+}
+
+/// The claims of `raw` if it is a valid, unexpired `token_use` token of this
+/// pool and client. No leeway: like aws-jwt-verify's default graceSeconds 0.
+pub fn verify(
+    raw: &str,
+    jwks: &Jwks,
+    issuer: &str,
+    client_id: &str,
+    token_use: TokenUse,
+    now: i64,
+) -> Result<UnverifiedToken, VerifyError> {
+    let expect = Expectations {
+        issuer,
+        client_id,
+        token_use,
+        leeway_seconds: 0,
+        nonce: None,
+        access_token_for_at_hash: None,
+    };
+    let report = cognito_jwt::native::verify(raw, jwks, &expect, now);
+    if report.is_valid() {
+        return UnverifiedToken::parse(raw).map_err(|e| VerifyError::Invalid(e.to_string()));
+    }
+    let failures: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.outcome.is_fail())
+        .collect();
+    let signature_passed = report
+        .checks
+        .iter()
+        .any(|c| c.kind == CheckKind::Signature && c.outcome.is_pass());
+    if signature_passed
+        && !failures.is_empty()
+        && failures.iter().all(|c| c.kind == CheckKind::Expiry)
+    {
+        return Err(VerifyError::Expired);
+    }
+    Err(VerifyError::Invalid(report.first_failure().map_or_else(
+        || "signature: not verified".to_string(),
+        |c| c.to_string(),
+    )))
+}
