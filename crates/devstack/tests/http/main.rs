@@ -1,0 +1,14 @@
+//! HTTP-level tests: a stack started in-process on random ports, driven with
+//! reqwest (redirects off, cookie jar on) like a browser and an SPA would.
+
+mod common;
+
+mod authorize;
+mod claims;
+mod gateway;
+mod interop;
+mod lifecycle;
+mod login;
+mod logout;
+mod token;
+mod userinfo_revoke;
