@@ -1,1 +1,23 @@
+//! The harness of the browser end-to-end tests: a static server for dist/
+//! with SPA fallback, and headless Chromium driven through chromedriver.
+//! Everything binds to 127.0.0.1 on free ports, so tests run in parallel.
 
+pub mod browser;
+pub mod site;
+
+pub use browser::Browser;
+pub use site::Site;
+
+/// The release build under test: `COGNITO_SPA_DIST`, or dist/ at the
+/// workspace root. `cargo xtask test` builds it before running these tests.
+pub fn dist_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("COGNITO_SPA_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "no app build at {}: run `cargo xtask test` (or `cargo xtask dist`) first",
+        dir.display()
+    );
+    dir
+}

@@ -1,1 +1,49 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's commands, in Rust so they run the
+//! same on every machine. See `cargo xtask help`.
+
+mod cmd;
+mod demo;
+mod dist;
+mod setup;
+mod sizes;
+mod test;
+
+use anyhow::{bail, Result};
+
+const HELP: &str = "\
+usage: cargo xtask <command>
+
+  setup   install what the project needs (wasm32 target, Trunk, wasm-bindgen CLI,
+          wasm-opt, Node tools, Chromium + chromedriver), skipping what is there
+  demo    setup, then start the local dev stack and the app (trunk serve)
+  test    setup, then fmt, clippy (native + wasm32), the release build, native
+          unit and HTTP tests, wasm-bindgen tests and browser end-to-end tests
+  dist    setup, then a release build into dist/ and a size table per file
+";
+
+fn main() {
+    if let Err(error) = run() {
+        eprintln!("\nxtask: error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        print!("{HELP}");
+        return Ok(());
+    };
+    let rest = &args[1..];
+    match command.as_str() {
+        "setup" => setup::run(),
+        "demo" => demo::run(rest),
+        "test" => test::run(),
+        "dist" => dist::run(),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n\n{HELP}"),
+    }
+}

@@ -1,0 +1,115 @@
+//! Serves the app's dist/ folder the way CloudFront and `trunk serve` do:
+//! files as they are, and index.html for any extension-less path, so a
+//! reload on a client-side route works. `/config.json` can be replaced per
+//! test.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+struct Served {
+    dir: PathBuf,
+    config_json: Option<String>,
+}
+
+/// A running static server; stops when dropped.
+pub struct Site {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl Site {
+    /// Serves `dir`; `config_json` replaces the built `/config.json` when set.
+    pub async fn start(dir: &Path, config_json: Option<String>) -> Site {
+        let served = Arc::new(Served {
+            dir: dir.to_path_buf(),
+            config_json,
+        });
+        let app = Router::new().fallback(serve).with_state(served);
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let addr = listener.local_addr().expect("local address");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Site { addr, task }
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin())
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {
+    let path = uri.path();
+    if path == "/config.json" {
+        if let Some(text) = &served.config_json {
+            return file_response("config.json", text.clone().into_bytes());
+        }
+    }
+    let relative = Path::new(path.trim_start_matches('/'));
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+        && path != "/"
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let file = served.dir.join(relative);
+    if path != "/" && file.is_file() {
+        return match tokio::fs::read(&file).await {
+            Ok(bytes) => file_response(path, bytes),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+    }
+    let last_segment = path.rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        // An asset that is not there: a real 404, as CloudFront keeps it.
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(served.dir.join("index.html")).await {
+        Ok(bytes) => file_response("index.html", bytes),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn file_response(name: &str, bytes: Vec<u8>) -> Response {
+    let content_type = match name.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}

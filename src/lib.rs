@@ -1,0 +1,10 @@
+//! cognito-spa: see, try and teach sign-in with Amazon Cognito from a browser.
+
+pub mod config;
+
+mod app;
+mod boot;
+mod components;
+mod pages;
+
+pub use boot::start;

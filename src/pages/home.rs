@@ -1,0 +1,58 @@
+//! `/`: what the app is, and sign-in with a choice of flow.
+
+use leptos::prelude::*;
+
+use crate::app::use_config;
+use crate::config::Flow;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let config = use_config();
+    let (flow, set_flow) = signal(config.response_type);
+    view! {
+        <section class="hero">
+            <h1>"Sign in with Amazon Cognito, and see what happens"</h1>
+            <p class="lead">
+                "This app signs you in through the Cognito hosted UI, with the authorization code flow and PKCE or the implicit flow, then shows, verifies and explains every claim of your ID and access tokens. "
+                "It also calls a protected API Gateway endpoint with your token and tells you why the answer is a 200, a 401 or a 403."
+            </p>
+        </section>
+        <section class="card" aria-labelledby="signin-title">
+            <h2 id="signin-title">"Sign in"</h2>
+            <div class="field">
+                <label for="flow">"Flow"</label>
+                <select
+                    id="flow"
+                    data-testid="flow"
+                    on:change=move |ev| {
+                        if let Some(chosen) = Flow::from_select_value(&event_target_value(&ev)) {
+                            set_flow.set(chosen);
+                        }
+                    }
+                >
+                    {[Flow::Code, Flow::Implicit]
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option value=option.select_value() selected=move || flow.get() == option>
+                                    {option.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="hint">{move || flow_hint(flow.get())}</p>
+            </div>
+            <button class="primary" data-testid="login" type="button">
+                "Sign in with the hosted UI"
+            </button>
+        </section>
+    }
+}
+
+fn flow_hint(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Code => "Recommended. The hosted UI returns a one-time code; the app trades it for tokens with a PKCE verifier only this tab knows.",
+        Flow::Implicit => "Legacy. The hosted UI puts the tokens straight into the address bar fragment. No refresh token, and the tokens pass through browser history.",
+    }
+}

@@ -1,0 +1,5 @@
+pub mod callback;
+pub mod config_error;
+pub mod home;
+pub mod not_found;
+pub mod profile;

@@ -1,0 +1,158 @@
+//! `cargo xtask setup`: make sure every tool is installed at the version the
+//! project pins, installing from the registries only what is missing.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cmd::{command, node_tools_dir, probe, root, run_step, version_line};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
+/// library real Cognito users verify with, for the interop test.
+const NODE_PACKAGES: [(&str, &str); 2] = [("binaryen", "132.0.0"), ("aws-jwt-verify", "5.2.1")];
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn run() -> Result<()> {
+    println!("==> setup: checking tools");
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen_cli()?;
+    node_packages()?;
+    chromium()?;
+    println!("==> setup: all tools present");
+    Ok(())
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = probe("rustup", &["target", "list", "--installed"])
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        println!("    ok  wasm32-unknown-unknown target");
+        return Ok(());
+    }
+    run_step(
+        "installing the wasm32-unknown-unknown target (rustup)",
+        command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+fn trunk() -> Result<()> {
+    let wanted = format!("trunk {TRUNK_VERSION}");
+    if version_line("trunk").as_deref() == Some(wanted.as_str()) {
+        println!("    ok  {wanted}");
+        return Ok(());
+    }
+    run_step(
+        &format!("installing Trunk {TRUNK_VERSION} (cargo install, about 8 minutes)"),
+        command("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+    )
+}
+
+/// The wasm-bindgen CLI must match the library version in Cargo.lock
+/// exactly, or the generated glue does not fit the wasm module.
+fn wasm_bindgen_cli() -> Result<()> {
+    let version = locked_version("wasm-bindgen")?;
+    let trunk_pin = std::fs::read_to_string(root().join("Trunk.toml"))?;
+    if !trunk_pin.contains(&format!("wasm_bindgen = \"{version}\"")) {
+        bail!("Trunk.toml pins a wasm_bindgen other than {version}, the version in Cargo.lock: update [tools] in Trunk.toml");
+    }
+    let wanted = format!("wasm-bindgen {version}");
+    if version_line("wasm-bindgen").as_deref() == Some(wanted.as_str()) {
+        println!("    ok  {wanted}");
+        return Ok(());
+    }
+    // No --locked: the CLI's own lockfile pins a crate the registry here lacks.
+    run_step(
+        &format!("installing wasm-bindgen-cli {version} (cargo install, about 4 minutes)"),
+        command("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
+    )
+}
+
+/// The version of a package as resolved in Cargo.lock.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .context("Cargo.lock is missing; it is committed with the project")?;
+    let marker = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&marker)
+        .with_context(|| format!("{package} is not in Cargo.lock"))?
+        + marker.len();
+    let end = lock[start..].find('"').context("Cargo.lock is malformed")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+fn node_packages() -> Result<()> {
+    let dir = node_tools_dir();
+    let missing: Vec<String> = NODE_PACKAGES
+        .iter()
+        .filter(|(name, version)| installed_npm_version(&dir, name).as_deref() != Some(*version))
+        .map(|(name, version)| format!("{name}@{version}"))
+        .collect();
+    if missing.is_empty() {
+        for (name, version) in NODE_PACKAGES {
+            println!("    ok  {name} {version} (npm, tools/node)");
+        }
+        return Ok(());
+    }
+    if version_line("npm").is_none() {
+        bail!(
+            "npm is not installed; install Node.js 20+ with npm, then run cargo xtask setup again"
+        );
+    }
+    std::fs::create_dir_all(&dir)?;
+    run_step(
+        &format!("installing {} (npm, into tools/node)", missing.join(" ")),
+        command("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", "--save-exact"])
+            .args(&missing),
+    )
+}
+
+fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
+    let manifest = dir.join("node_modules").join(name).join("package.json");
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let start = text.find("\"version\"")?;
+    let rest = &text[start + "\"version\"".len()..];
+    let open = rest.find('"')? + 1;
+    let close = rest[open..].find('"')?;
+    Some(rest[open..open + close].to_owned())
+}
+
+/// Debian's chromium and chromedriver come from the same source package, so
+/// they always match each other.
+fn chromium() -> Result<()> {
+    let browser = version_line(CHROMIUM);
+    let driver = version_line(CHROMEDRIVER);
+    if let (Some(browser), Some(driver)) = (&browser, &driver) {
+        println!("    ok  {browser}; {driver}");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("Chromium and chromedriver are missing: run `sudo apt-get update && sudo apt-get install -y chromium chromium-driver`, then cargo xtask setup again");
+    }
+    run_step("apt-get update", command("apt-get").arg("update"))?;
+    run_step(
+        "installing chromium and chromium-driver (apt-get)",
+        command("apt-get")
+            .args([
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+fn is_root() -> bool {
+    probe("id", &["-u"])
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
