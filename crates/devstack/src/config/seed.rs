@@ -146,20 +146,12 @@ fn default_identity_expr() -> String {
     r"^Bearer [-0-9a-zA-Z\._]*$".into()
 }
 fn default_lambda_policy() -> Vec<PolicyRule> {
-    vec![PolicyRule {
-        scope: "email".into(),
-        allow: vec!["GET /book".into()],
-    }]
+    authorizer::policy::default_policy()
 }
 
-/// One row of the Lambda authorizer's table: a token holding `scope` is
-/// allowed the routes in `allow` (`"VERB /path"`, `*` for any verb).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyRule {
-    pub scope: String,
-    pub allow: Vec<String>,
-}
+/// One row of the Lambda authorizer's table (the authorizer crate's type,
+/// so seed files and the Lambda's `SCOPE_POLICY` share one format).
+pub use authorizer::PolicyRule;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -181,6 +181,7 @@ fn book(shared: &Shared, headers: &HeaderMap) -> Response {
                 AuthorizerDecision::Allow {
                     principal_id,
                     context,
+                    ..
                 } => json!({
                     "kind": "lambda",
                     "principalId": principal_id,
