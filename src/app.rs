@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::auth::Auth;
 use crate::components::nav::NavBar;
 use crate::config::Config;
 use crate::pages::{
@@ -17,7 +18,9 @@ pub type SharedConfig = Arc<Config>;
 
 #[component]
 pub fn App(config: Config) -> impl IntoView {
-    provide_context::<SharedConfig>(Arc::new(config));
+    let config: SharedConfig = Arc::new(config);
+    provide_context(config.clone());
+    Auth::provide(config);
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

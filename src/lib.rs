@@ -3,6 +3,7 @@
 pub mod config;
 
 mod app;
+pub mod auth;
 mod boot;
 mod components;
 mod pages;

@@ -1,1 +1,5 @@
+pub mod claims;
 pub mod nav;
+pub mod notice;
+pub mod report;
+pub mod session_summary;

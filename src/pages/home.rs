@@ -1,14 +1,16 @@
-//! `/`: what the app is, and sign-in with a choice of flow.
+//! `/`: what the app is, sign-in with a choice of flow, and the session.
 
 use leptos::prelude::*;
 
 use crate::app::use_config;
+use crate::auth::{use_auth, AuthState};
+use crate::components::notice::SessionNotice;
+use crate::components::session_summary::SessionSummary;
 use crate::config::Flow;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let config = use_config();
-    let (flow, set_flow) = signal(config.response_type);
+    let auth = use_auth();
     view! {
         <section class="hero">
             <h1>"Sign in with Amazon Cognito, and see what happens"</h1>
@@ -17,6 +19,23 @@ pub fn HomePage() -> impl IntoView {
                 "It also calls a protected API Gateway endpoint with your token and tells you why the answer is a 200, a 401 or a 403."
             </p>
         </section>
+        <SessionNotice />
+        {move || match auth.state.get() {
+            AuthState::SignedIn(session) => view! { <SessionSummary session /> }.into_any(),
+            AuthState::Checking => view! {
+                <section class="card"><p role="status">"Checking your stored session…"</p></section>
+            }.into_any(),
+            AuthState::SignedOut => view! { <SignInCard /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SignInCard() -> impl IntoView {
+    let config = use_config();
+    let auth = use_auth();
+    let (flow, set_flow) = signal(config.response_type);
+    view! {
         <section class="card" aria-labelledby="signin-title">
             <h2 id="signin-title">"Sign in"</h2>
             <div class="field">
@@ -43,9 +62,15 @@ pub fn HomePage() -> impl IntoView {
                 </select>
                 <p class="hint">{move || flow_hint(flow.get())}</p>
             </div>
-            <button class="primary" data-testid="login" type="button">
+            <button
+                class="primary"
+                data-testid="login"
+                type="button"
+                on:click=move |_| auth.begin_sign_in(flow.get_untracked(), "/profile")
+            >
                 "Sign in with the hosted UI"
             </button>
+            <p class="hint">"You will leave this app for the hosted UI at " <code>{config.domain.clone()}</code> ", then come back to " <code>{config.redirect_uri.clone()}</code> "."</p>
         </section>
     }
 }
@@ -53,6 +78,6 @@ pub fn HomePage() -> impl IntoView {
 fn flow_hint(flow: Flow) -> &'static str {
     match flow {
         Flow::Code => "Recommended. The hosted UI returns a one-time code; the app trades it for tokens with a PKCE verifier only this tab knows.",
-        Flow::Implicit => "Legacy. The hosted UI puts the tokens straight into the address bar fragment. No refresh token, and the tokens pass through browser history.",
+        Flow::Implicit => "Legacy. The hosted UI puts the tokens straight into the address bar fragment. No refresh token, and the tokens pass through the browser's address bar.",
     }
 }

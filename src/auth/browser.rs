@@ -1,0 +1,120 @@
+//! The browser edges of sign-in: randomness, clock, address bar, storage
+//! and HTTP. Kept thin so the protocol logic around them is plain Rust.
+
+use gloo_net::http::Request;
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// `count` bytes from WebCrypto's CSPRNG.
+pub fn random_bytes(count: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = vec![0u8; count];
+    web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(|_| {
+            "WebCrypto is not available (the page must be served over https or from localhost)"
+        })?
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|_| "WebCrypto refused to produce random bytes")?;
+    Ok(bytes)
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+pub fn location_href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the current history entry's address, so codes and tokens leave
+/// the address bar and the back button.
+pub fn replace_address(path: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    }
+}
+
+/// Leaves the app for another page (the hosted UI).
+pub fn navigate_away(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+/// Which Web Storage area a value lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Session,
+    Local,
+}
+
+pub fn store<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), String> {
+    let result = match area {
+        Area::Session => SessionStorage::set(key, value),
+        Area::Local => LocalStorage::set(key, value),
+    };
+    result.map_err(|e| format!("could not write browser storage: {e}"))
+}
+
+pub fn load<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
+    match area {
+        Area::Session => SessionStorage::get(key).ok(),
+        Area::Local => LocalStorage::get(key).ok(),
+    }
+}
+
+pub fn remove(area: Area, key: &str) {
+    match area {
+        Area::Session => SessionStorage::delete(key),
+        Area::Local => LocalStorage::delete(key),
+    }
+}
+
+/// Takes a value out: read, then delete, so it can be used only once.
+pub fn take<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
+    let value = load(area, key);
+    remove(area, key);
+    value
+}
+
+/// A POST with an `application/x-www-form-urlencoded` body, the only body
+/// Cognito's OAuth endpoints accept. No credentials are sent (the token
+/// endpoint answers `Access-Control-Allow-Origin: *`).
+pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Result<(u16, String), String> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let response = Request::post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .map_err(|e| format!("could not build the request: {e}"))?
+        .send()
+        .await
+        .map_err(|_| network_error(url))?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    Ok((status, text))
+}
+
+/// A GET returning the status and body text.
+pub async fn get_text(url: &str) -> Result<(u16, String), String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|_| network_error(url))?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    Ok((status, text))
+}
+
+/// The browser hides why a fetch failed; name the usual causes.
+fn network_error(url: &str) -> String {
+    let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    format!("network error calling {origin}: the server is unreachable, or it refused the cross-origin request (CORS)")
+}

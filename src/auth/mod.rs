@@ -1,0 +1,18 @@
+//! Sign-in through the Cognito hosted UI, and the session that follows.
+//!
+//! The protocol pieces are plain Rust with native tests (`pkce`, `urls`,
+//! `callback`, `pending`, `tokens`, `schedule`); `browser` and `verify` are
+//! the thin browser edges; `session` ties them into the app's auth state.
+
+pub mod browser;
+pub mod callback;
+pub mod pending;
+pub mod pkce;
+pub mod schedule;
+pub mod secret;
+pub mod session;
+pub mod tokens;
+pub mod urls;
+pub mod verify;
+
+pub use session::{use_auth, Auth, AuthState, Notice, NoticeKind, Session};

@@ -1,0 +1,132 @@
+//! The secrets of one sign-in round trip (`state`, `nonce`, PKCE verifier),
+//! kept in sessionStorage between leaving for the hosted UI and coming back,
+//! then consumed: a second use of the same response finds nothing.
+
+use serde::{Deserialize, Serialize};
+
+use super::pkce::constant_time_eq;
+use super::secret::Secret;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    /// `code` or `implicit`, as in the `flow` select.
+    pub flow: String,
+    pub state: Secret,
+    pub nonce: Secret,
+    /// Only the code flow has one.
+    pub verifier: Option<Secret>,
+    /// The page to show after sign-in.
+    pub return_to: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum StateError {
+    /// No sign-in was started in this tab, or its response was already used.
+    NothingPending,
+    /// The response carries no `state`.
+    Missing,
+    /// The response's `state` is not the one this tab sent.
+    Mismatch,
+}
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StateError::NothingPending => "state: no sign-in is pending in this tab (the response was already used, or sign-in started elsewhere)",
+            StateError::Missing => "state: the response carries no state parameter",
+            StateError::Mismatch => "state: the response's state does not match the one this tab sent",
+        })
+    }
+}
+
+/// Checks the returned `state` against the pending sign-in.
+pub fn check_state(
+    pending: Option<&PendingSignIn>,
+    returned: Option<&str>,
+) -> Result<(), StateError> {
+    let pending = pending.ok_or(StateError::NothingPending)?;
+    let returned = returned.ok_or(StateError::Missing)?;
+    if constant_time_eq(pending.state.expose(), returned) {
+        Ok(())
+    } else {
+        Err(StateError::Mismatch)
+    }
+}
+
+/// Where to go after sign-in: only a path of this app (never another
+/// origin, never `//host`), and never back to `/callback`.
+pub fn safe_return_to(path: &str) -> String {
+    let is_local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    if is_local && !path.starts_with("/callback") {
+        path.to_owned()
+    } else {
+        "/profile".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending() -> PendingSignIn {
+        PendingSignIn {
+            flow: "code".into(),
+            state: Secret::new("s-123"),
+            nonce: Secret::new("n"),
+            verifier: Some(Secret::new("v")),
+            return_to: "/profile".into(),
+        }
+    }
+
+    #[test]
+    fn state_must_be_pending_present_and_equal() {
+        let p = pending();
+        assert_eq!(check_state(Some(&p), Some("s-123")), Ok(()));
+        assert_eq!(
+            check_state(None, Some("s-123")),
+            Err(StateError::NothingPending)
+        );
+        assert_eq!(check_state(Some(&p), None), Err(StateError::Missing));
+        assert_eq!(
+            check_state(Some(&p), Some("s-124")),
+            Err(StateError::Mismatch)
+        );
+        assert_eq!(check_state(Some(&p), Some("")), Err(StateError::Mismatch));
+    }
+
+    #[test]
+    fn state_errors_start_with_the_contract_word() {
+        for error in [
+            StateError::NothingPending,
+            StateError::Missing,
+            StateError::Mismatch,
+        ] {
+            assert!(error.to_string().starts_with("state: "));
+        }
+    }
+
+    #[test]
+    fn return_to_stays_inside_the_app() {
+        assert_eq!(safe_return_to("/profile"), "/profile");
+        assert_eq!(safe_return_to("/profile?tab=id"), "/profile?tab=id");
+        assert_eq!(safe_return_to("//evil.example/x"), "/profile");
+        assert_eq!(safe_return_to("https://evil.example"), "/profile");
+        assert_eq!(safe_return_to("/\\evil.example"), "/profile");
+        assert_eq!(safe_return_to("/callback?code=x"), "/profile");
+    }
+
+    #[test]
+    fn debug_hides_the_secrets() {
+        let debug = format!("{:?}", pending());
+        assert!(!debug.contains("s-123"), "{debug}");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let text = serde_json::to_string(&pending()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<PendingSignIn>(&text).unwrap(),
+            pending()
+        );
+    }
+}

@@ -1,0 +1,654 @@
+//! The app's auth state and everything that changes it: starting sign-in,
+//! completing it on `/callback`, restoring a stored session on reload,
+//! refreshing, and signing out.
+//!
+//! One rule runs through it: a session exists only after both tokens passed
+//! every check, and a failed sign-in never touches the session there was.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_jwt::{CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use super::browser::{self, navigate_away, now, post_form, random_bytes, Area};
+use super::callback::{parse_callback, CallbackParams};
+use super::pending::{check_state, safe_return_to, PendingSignIn};
+use super::pkce::{
+    challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
+};
+use super::schedule::refresh_delay_seconds;
+use super::secret::Secret;
+use super::tokens::{check_token_response, TokenErrorResponse, TokenResponse, TokenSet};
+use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
+use super::verify::{verify_token, KeyCache};
+use crate::app::SharedConfig;
+use crate::config::{Flow, TokenStorage};
+
+/// Where the token set lives (per `tokenStorage`).
+pub const SESSION_KEY: &str = "cognito-spa.session";
+/// The one-round-trip sign-in secrets (always sessionStorage: per tab).
+const PENDING_KEY: &str = "cognito-spa.pending";
+/// A message to show after a full page load (sign-out leaves the app).
+const NOTICE_KEY: &str = "cognito-spa.notice";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeKind {
+    Ok,
+    Warn,
+    Bad,
+}
+
+/// A message for the user about the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+impl Notice {
+    fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
+        Notice {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+/// A verified session: the tokens, parsed, with their reports.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub tokens: TokenSet,
+    pub id: UnverifiedToken,
+    pub access: UnverifiedToken,
+    pub id_report: Report,
+    pub access_report: Report,
+}
+
+impl Session {
+    pub fn username(&self) -> String {
+        self.id
+            .username()
+            .or_else(|| self.access.username())
+            .unwrap_or("(no username)")
+            .to_owned()
+    }
+
+    pub fn flow(&self) -> Flow {
+        Flow::from_select_value(&self.tokens.flow).unwrap_or(Flow::Code)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum AuthState {
+    /// A stored session is being verified.
+    Checking,
+    SignedOut,
+    SignedIn(Arc<Session>),
+}
+
+/// What a refresh brought.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshOutcome {
+    pub access_expires_at: Option<i64>,
+    /// Whether the pool sent a new refresh token (rotation on).
+    pub rotated: bool,
+}
+
+/// The auth handle every component shares (`use_auth()`); `Copy`.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub state: RwSignal<AuthState>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub refreshing: RwSignal<bool>,
+    config: StoredValue<SharedConfig>,
+    keys: StoredValue<KeyCache, LocalStorage>,
+    refresh_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Both tokens and their reports, before they become a session.
+struct Checked {
+    tokens: TokenSet,
+    id_report: Report,
+    access_report: Report,
+}
+
+impl Checked {
+    fn is_valid(&self) -> bool {
+        self.id_report.is_valid() && self.access_report.is_valid()
+    }
+
+    /// The first failed check, in the contract's words: `word: reason (which token)`.
+    fn failure(&self) -> Option<String> {
+        let describe = |report: &Report, which: &str| {
+            report.first_failure().map(|check| {
+                format!(
+                    "{}: {} ({which})",
+                    check.kind.word(),
+                    check.outcome.reason()
+                )
+            })
+        };
+        describe(&self.id_report, "ID token")
+            .or_else(|| describe(&self.access_report, "access token"))
+    }
+
+    /// Whether expiry is the only thing wrong (so a refresh may save it).
+    fn only_expired(&self) -> bool {
+        let failures = || {
+            self.id_report
+                .checks
+                .iter()
+                .chain(&self.access_report.checks)
+                .filter(|c| c.outcome.is_fail())
+        };
+        failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
+    }
+
+    fn into_session(self) -> Result<Session, String> {
+        let id =
+            UnverifiedToken::parse(self.tokens.id_token.expose()).map_err(|e| e.to_string())?;
+        let access =
+            UnverifiedToken::parse(self.tokens.access_token.expose()).map_err(|e| e.to_string())?;
+        Ok(Session {
+            tokens: self.tokens,
+            id,
+            access,
+            id_report: self.id_report,
+            access_report: self.access_report,
+        })
+    }
+}
+
+impl Auth {
+    /// Creates the auth state, provides it as context, and restores a stored
+    /// session.
+    pub fn provide(config: SharedConfig) -> Auth {
+        let auth = Auth {
+            state: RwSignal::new(AuthState::SignedOut),
+            notice: RwSignal::new(browser::take(Area::Session, NOTICE_KEY)),
+            refreshing: RwSignal::new(false),
+            config: StoredValue::new(config),
+            keys: StoredValue::new_local(KeyCache::default()),
+            refresh_timer: StoredValue::new_local(None),
+        };
+        provide_context(auth);
+        auth.restore();
+        auth.follow_other_tabs();
+        auth
+    }
+
+    fn config(&self) -> SharedConfig {
+        self.config.get_value()
+    }
+
+    /// The storage area of the token set; `None` for `memory`.
+    fn area(&self) -> Option<Area> {
+        match self.config().token_storage {
+            TokenStorage::Session => Some(Area::Session),
+            TokenStorage::Local => Some(Area::Local),
+            TokenStorage::Memory => None,
+        }
+    }
+
+    pub fn session(&self) -> Option<Arc<Session>> {
+        match self.state.get() {
+            AuthState::SignedIn(session) => Some(session),
+            _ => None,
+        }
+    }
+
+    fn set_notice(&self, kind: NoticeKind, text: impl Into<String>) {
+        self.notice.set(Some(Notice::new(kind, text)));
+    }
+
+    // ----- sign-in -----
+
+    /// Leaves for the hosted UI with fresh `state`, `nonce` and (code flow)
+    /// PKCE verifier, remembered for this one round trip.
+    pub fn begin_sign_in(&self, flow: Flow, return_to: &str) {
+        match self.authorize_address(flow, return_to) {
+            Ok(url) => navigate_away(&url),
+            Err(error) => {
+                self.set_notice(NoticeKind::Bad, format!("Sign-in could not start: {error}"))
+            }
+        }
+    }
+
+    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, String> {
+        let config = self.config();
+        let state = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
+        let nonce = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
+        let verifier = match flow {
+            Flow::Code => Some(verifier_from_bytes(&random_bytes(VERIFIER_BYTES)?)),
+            Flow::Implicit => None,
+        };
+        let challenge = verifier.as_deref().map(challenge_s256);
+        let url = authorize_url(
+            &config,
+            &AuthorizeRequest {
+                flow,
+                state: &state,
+                nonce: &nonce,
+                code_challenge: challenge.as_deref(),
+            },
+        );
+        let pending = PendingSignIn {
+            flow: flow.select_value().to_owned(),
+            state: Secret::new(state),
+            nonce: Secret::new(nonce),
+            verifier: verifier.map(Secret::new),
+            return_to: safe_return_to(return_to),
+        };
+        browser::store(Area::Session, PENDING_KEY, &pending)?;
+        Ok(url)
+    }
+
+    /// Completes sign-in from the callback address (query and fragment).
+    /// Returns the page to show, or the `auth-error` text. The pending
+    /// secrets are consumed whatever happens, so a response works once.
+    pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
+        let pending: Option<PendingSignIn> = browser::take(Area::Session, PENDING_KEY);
+        let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
+        let (tokens, pending) = match params {
+            CallbackParams::IdpError {
+                error, description, ..
+            } => {
+                return Err(format!(
+                    "{error}: {}",
+                    description.unwrap_or_else(|| "the hosted UI reported an error".to_owned())
+                ))
+            }
+            CallbackParams::Code { code, state } => {
+                check_state(pending.as_ref(), state.as_deref()).map_err(|e| e.to_string())?;
+                let pending = pending.ok_or("state: no sign-in is pending in this tab")?;
+                let verifier = match (&pending.verifier, pending.flow.as_str()) {
+                    (Some(verifier), "code") => verifier.clone(),
+                    _ => {
+                        return Err(
+                            "state: a code arrived, but this tab started an implicit sign-in"
+                                .into(),
+                        )
+                    }
+                };
+                (self.exchange_code(&code, &verifier).await?, pending)
+            }
+            CallbackParams::Tokens {
+                id_token,
+                access_token,
+                state,
+                ..
+            } => {
+                check_state(pending.as_ref(), state.as_deref()).map_err(|e| e.to_string())?;
+                let pending = pending.ok_or("state: no sign-in is pending in this tab")?;
+                if pending.flow != "implicit" {
+                    return Err("state: tokens arrived in the fragment, but this tab started a code sign-in".into());
+                }
+                let id_token = id_token.ok_or(
+                    "token endpoint: the response has no id_token (is `openid` among the requested scopes?)",
+                )?;
+                let tokens = TokenSet {
+                    id_token,
+                    access_token,
+                    refresh_token: None,
+                    flow: "implicit".into(),
+                };
+                (tokens, pending)
+            }
+        };
+        let checked = self.check(tokens, Some(pending.nonce.expose())).await;
+        if let Some(failure) = checked.failure() {
+            return Err(failure);
+        }
+        self.start_session(checked.into_session()?);
+        self.notice.set(None);
+        Ok(pending.return_to)
+    }
+
+    async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, String> {
+        let config = self.config();
+        let (status, body) = post_form(
+            &token_endpoint(&config),
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &config.client_id),
+                ("code", code.expose()),
+                ("redirect_uri", &config.redirect_uri),
+                ("code_verifier", verifier.expose()),
+            ],
+        )
+        .await
+        .map_err(|e| format!("token endpoint: {e}"))?;
+        if status != 200 {
+            return Err(token_endpoint_error(status, &body));
+        }
+        let response: TokenResponse = serde_json::from_str(&body).map_err(|_| {
+            "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
+                .to_owned()
+        })?;
+        check_token_response(&response)?;
+        Ok(TokenSet {
+            id_token: response.id_token.unwrap_or_else(|| Secret::new("")),
+            access_token: response.access_token,
+            refresh_token: response.refresh_token,
+            flow: "code".into(),
+        })
+    }
+
+    /// Verifies both tokens. `nonce` is checked at sign-in only: refreshed
+    /// ID tokens carry none, and the stored one was checked when it came.
+    async fn check(&self, tokens: TokenSet, nonce: Option<&str>) -> Checked {
+        let config = self.config();
+        let keys = self.keys.get_value();
+        let now = now();
+        let implicit = tokens.flow == "implicit";
+        let id_expect = Expectations {
+            issuer: &config.issuer,
+            client_id: &config.client_id,
+            token_use: TokenUse::Id,
+            leeway_seconds: config.clock_skew_seconds,
+            nonce,
+            access_token_for_at_hash: implicit.then(|| tokens.access_token.expose()),
+        };
+        let access_expect = Expectations {
+            token_use: TokenUse::Access,
+            nonce: None,
+            access_token_for_at_hash: None,
+            ..id_expect
+        };
+        let id_report = verify_token(
+            tokens.id_token.expose(),
+            &id_expect,
+            now,
+            &keys,
+            &config.jwks_uri,
+        )
+        .await;
+        let access_report = verify_token(
+            tokens.access_token.expose(),
+            &access_expect,
+            now,
+            &keys,
+            &config.jwks_uri,
+        )
+        .await;
+        Checked {
+            tokens,
+            id_report,
+            access_report,
+        }
+    }
+
+    fn start_session(&self, session: Session) {
+        if let Some(area) = self.area() {
+            if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
+                self.set_notice(
+                    NoticeKind::Warn,
+                    format!("The session will not survive a reload: {error}"),
+                );
+            }
+        }
+        self.schedule_refresh(&session);
+        self.state.set(AuthState::SignedIn(Arc::new(session)));
+    }
+
+    /// Drops every stored token and shows `notice`.
+    fn end_session(&self, notice: Option<Notice>) {
+        self.cancel_refresh();
+        if let Some(area) = self.area() {
+            browser::remove(area, SESSION_KEY);
+        }
+        self.state.set(AuthState::SignedOut);
+        self.notice.set(notice);
+    }
+
+    // ----- reload and other tabs -----
+
+    /// Re-validates a stored session: valid → signed in; expired → one
+    /// refresh attempt; anything else → signed out with the reason.
+    fn restore(&self) {
+        let stored: Option<TokenSet> = self
+            .area()
+            .and_then(|area| browser::load(area, SESSION_KEY));
+        let Some(tokens) = stored else {
+            self.state.set(AuthState::SignedOut);
+            return;
+        };
+        self.state.set(AuthState::Checking);
+        let this = *self;
+        spawn_local(async move { this.revalidate(tokens).await });
+    }
+
+    async fn revalidate(&self, tokens: TokenSet) {
+        let checked = self.check(tokens.clone(), None).await;
+        if checked.is_valid() {
+            match checked.into_session() {
+                Ok(session) => self.start_session(session),
+                Err(error) => self.end_session(Some(Notice::new(NoticeKind::Bad, error))),
+            }
+            return;
+        }
+        if checked.only_expired() {
+            if tokens.refresh_token.is_some() {
+                self.refreshing.set(true);
+                let refreshed = self.refresh_tokens(&tokens).await;
+                self.refreshing.set(false);
+                if refreshed.is_ok() {
+                    self.set_notice(
+                        NoticeKind::Ok,
+                        "Your tokens had expired; the session was refreshed.",
+                    );
+                }
+            } else {
+                self.end_session(Some(Notice::new(
+                    NoticeKind::Warn,
+                    "Your session expired, and an implicit sign-in has no refresh token. Sign in again.",
+                )));
+            }
+            return;
+        }
+        let reason = checked.failure().unwrap_or_else(|| "unknown".into());
+        self.end_session(Some(Notice::new(
+            NoticeKind::Bad,
+            format!(
+                "The stored session failed verification and was removed ({reason}). Sign in again."
+            ),
+        )));
+    }
+
+    /// With `tokenStorage: "local"` every tab shares the session: a sign-out
+    /// or refresh in one shows in the others.
+    fn follow_other_tabs(&self) {
+        if self.area() != Some(Area::Local) {
+            return;
+        }
+        let this = *self;
+        let handle = window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().is_some_and(|key| key != SESSION_KEY) {
+                return;
+            }
+            if event.new_value().is_none() {
+                if matches!(this.state.get_untracked(), AuthState::SignedIn(_)) {
+                    this.cancel_refresh();
+                    this.state.set(AuthState::SignedOut);
+                    this.set_notice(NoticeKind::Warn, "You were signed out in another tab.");
+                }
+            } else {
+                this.restore();
+            }
+        });
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+    }
+
+    // ----- refresh -----
+
+    fn schedule_refresh(&self, session: &Session) {
+        self.cancel_refresh();
+        if session.tokens.refresh_token.is_none() {
+            return;
+        }
+        let (Some(iat), Some(exp)) = (session.access.iat(), session.access.exp()) else {
+            return;
+        };
+        let delay = refresh_delay_seconds(now(), iat, exp) as u64;
+        let this = *self;
+        let handle = set_timeout_with_handle(
+            move || {
+                spawn_local(async move {
+                    let _ = this.refresh().await;
+                })
+            },
+            Duration::from_secs(delay),
+        );
+        self.refresh_timer.set_value(handle.ok());
+    }
+
+    fn cancel_refresh(&self) {
+        if let Some(handle) = self.refresh_timer.get_value() {
+            handle.clear();
+        }
+        self.refresh_timer.set_value(None);
+    }
+
+    /// A `refresh_token` grant for the current session; one at a time.
+    pub async fn refresh(&self) -> Result<RefreshOutcome, String> {
+        let AuthState::SignedIn(session) = self.state.get_untracked() else {
+            return Err("not signed in".into());
+        };
+        if self.refreshing.get_untracked() {
+            return Err("a refresh is already running".into());
+        }
+        self.refreshing.set(true);
+        let outcome = self.refresh_tokens(&session.tokens).await;
+        self.refreshing.set(false);
+        outcome
+    }
+
+    /// On failure the user is signed out with the reason: a session that
+    /// cannot be refreshed is about to stop working anyway.
+    async fn refresh_tokens(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
+        let result = self.try_refresh(tokens).await;
+        if let Err(error) = &result {
+            self.end_session(Some(Notice::new(
+                NoticeKind::Bad,
+                format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
+            )));
+        }
+        result
+    }
+
+    async fn try_refresh(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
+        let refresh_token = tokens
+            .refresh_token
+            .as_ref()
+            .ok_or("this session has no refresh token (implicit sign-in)")?;
+        let config = self.config();
+        let (status, body) = post_form(
+            &token_endpoint(&config),
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", &config.client_id),
+                ("refresh_token", refresh_token.expose()),
+            ],
+        )
+        .await
+        .map_err(|e| format!("token endpoint: {e}"))?;
+        if status != 200 {
+            return Err(token_endpoint_error(status, &body));
+        }
+        let response: TokenResponse = serde_json::from_str(&body)
+            .map_err(|_| "token endpoint: the answer is not the expected JSON".to_owned())?;
+        let rotated = response.refresh_token.is_some();
+        let checked = self.check(tokens.refreshed(response)?, None).await;
+        if let Some(failure) = checked.failure() {
+            return Err(failure);
+        }
+        let session = checked.into_session()?;
+        let outcome = RefreshOutcome {
+            access_expires_at: session.access.exp(),
+            rotated,
+        };
+        self.start_session(session);
+        Ok(outcome)
+    }
+
+    // ----- sign-out -----
+
+    /// Revokes the refresh token, clears every stored token, then leaves for
+    /// the hosted UI's `/logout`, which ends its session cookie too.
+    pub fn sign_out(&self) {
+        let this = *self;
+        spawn_local(async move {
+            let refresh_token = match this.state.get_untracked() {
+                AuthState::SignedIn(session) => session.tokens.refresh_token.clone(),
+                _ => None,
+            };
+            let notice = match refresh_token {
+                Some(token) => match this.revoke(&token).await {
+                    Ok(()) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
+                    Err(error) => Notice::new(
+                        NoticeKind::Warn,
+                        format!("You are signed out, but revoking the refresh token failed ({error}); it stays valid until it expires."),
+                    ),
+                },
+                None => Notice::new(NoticeKind::Ok, "You are signed out."),
+            };
+            this.end_session(None);
+            let _ = browser::store(Area::Session, NOTICE_KEY, &notice);
+            navigate_away(&logout_url(&this.config()));
+        });
+    }
+
+    async fn revoke(&self, token: &Secret) -> Result<(), String> {
+        let config = self.config();
+        let (status, body) = post_form(
+            &revoke_endpoint(&config),
+            &[("token", token.expose()), ("client_id", &config.client_id)],
+        )
+        .await?;
+        if status == 200 {
+            Ok(())
+        } else {
+            Err(token_endpoint_error(status, &body).replacen(
+                "token endpoint",
+                "revocation endpoint",
+                1,
+            ))
+        }
+    }
+
+    /// Drops the tokens in this browser only; the hosted UI session stays.
+    pub fn forget(&self) {
+        self.end_session(Some(Notice::new(
+            NoticeKind::Warn,
+            "Tokens forgotten in this browser. The hosted UI still remembers you for up to an hour, so the next sign-in skips the login form. Use Sign out to end that session too.",
+        )));
+    }
+}
+
+/// The `auth-error` text for a token endpoint error answer.
+fn token_endpoint_error(status: u16, body: &str) -> String {
+    match serde_json::from_str::<TokenErrorResponse>(body) {
+        Ok(error) => {
+            let hint = match error.error.as_str() {
+                "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
+                "invalid_client" => " (check clientId: it must be a public app client of this pool)",
+                "unauthorized_client" => " (this grant is not enabled on the app client)",
+                _ => "",
+            };
+            let description = error
+                .error_description
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            format!("token endpoint: {}{description}{hint}", error.error)
+        }
+        Err(_) => format!("token endpoint: HTTP {status} without a Cognito error body"),
+    }
+}

@@ -1,0 +1,136 @@
+//! The token set of a session, and the token endpoint's answers.
+
+use serde::{Deserialize, Serialize};
+
+use super::secret::Secret;
+
+/// The tokens of one signed-in session. `Debug` shows no token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSet {
+    pub id_token: Secret,
+    pub access_token: Secret,
+    /// Code flow only; implicit sign-in gets none.
+    pub refresh_token: Option<Secret>,
+    /// `code` or `implicit`: how the session began.
+    pub flow: String,
+}
+
+/// A 200 from `POST /oauth2/token`.
+#[derive(Debug, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: Secret,
+    pub id_token: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+    pub token_type: Option<String>,
+    pub expires_in: Option<i64>,
+}
+
+/// A 4xx from the token endpoint: Cognito's `{"error": "..."}`.
+#[derive(Debug, Deserialize)]
+pub struct TokenErrorResponse {
+    pub error: String,
+    pub error_description: Option<String>,
+}
+
+/// Why a token endpoint answer is not usable; the text starts with the
+/// contract's word for it.
+pub fn check_token_response(response: &TokenResponse) -> Result<(), String> {
+    if let Some(kind) = &response.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(format!(
+                "token endpoint: token_type is {kind:?}, expected Bearer"
+            ));
+        }
+    }
+    if response.id_token.is_none() {
+        return Err("token endpoint: the answer has no id_token (is `openid` among the app client's allowed scopes?)".into());
+    }
+    Ok(())
+}
+
+impl TokenSet {
+    /// The set after a refresh: new ID and access tokens, and the new
+    /// refresh token only when the pool rotates them (without rotation
+    /// Cognito sends none, and the old one stays valid).
+    pub fn refreshed(&self, response: TokenResponse) -> Result<TokenSet, String> {
+        let id_token = response
+            .id_token
+            .ok_or("token endpoint: the refresh answer has no id_token")?;
+        Ok(TokenSet {
+            id_token,
+            access_token: response.access_token,
+            refresh_token: response
+                .refresh_token
+                .or_else(|| self.refresh_token.clone()),
+            flow: self.flow.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> TokenSet {
+        TokenSet {
+            id_token: Secret::new("id-1"),
+            access_token: Secret::new("access-1"),
+            refresh_token: Some(Secret::new("refresh-1")),
+            flow: "code".into(),
+        }
+    }
+
+    fn response(json: &str) -> TokenResponse {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn refresh_without_rotation_keeps_the_old_refresh_token() {
+        let new = set()
+            .refreshed(response(r#"{"access_token":"access-2","id_token":"id-2","token_type":"Bearer","expires_in":3600}"#))
+            .unwrap();
+        assert_eq!(new.access_token.expose(), "access-2");
+        assert_eq!(new.id_token.expose(), "id-2");
+        assert_eq!(new.refresh_token.unwrap().expose(), "refresh-1");
+    }
+
+    #[test]
+    fn refresh_with_rotation_takes_the_new_refresh_token() {
+        let new = set()
+            .refreshed(response(
+                r#"{"access_token":"a2","id_token":"i2","refresh_token":"refresh-2"}"#,
+            ))
+            .unwrap();
+        assert_eq!(new.refresh_token.unwrap().expose(), "refresh-2");
+    }
+
+    #[test]
+    fn refresh_without_id_token_is_refused() {
+        assert!(set()
+            .refreshed(response(r#"{"access_token":"a2"}"#))
+            .is_err());
+    }
+
+    #[test]
+    fn token_response_checks() {
+        assert!(check_token_response(&response(
+            r#"{"access_token":"a","id_token":"i","token_type":"Bearer"}"#
+        ))
+        .is_ok());
+        let no_id = check_token_response(&response(r#"{"access_token":"a"}"#)).unwrap_err();
+        assert!(no_id.starts_with("token endpoint"));
+        let wrong_type = check_token_response(&response(
+            r#"{"access_token":"a","id_token":"i","token_type":"mac"}"#,
+        ));
+        assert!(wrong_type.unwrap_err().contains("token_type"));
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        let debug = format!("{:?}", set());
+        assert!(
+            !debug.contains("id-1") && !debug.contains("access-1") && !debug.contains("refresh-1"),
+            "{debug}"
+        );
+    }
+}

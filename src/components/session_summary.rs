@@ -1,0 +1,70 @@
+//! Who is signed in, how, until when; and the session's actions.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::auth::{use_auth, Session};
+use crate::config::Flow;
+
+#[component]
+pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
+    let auth = use_auth();
+    let (refresh_result, set_refresh_result) = signal(None::<Result<String, String>>);
+    let can_refresh = session.tokens.refresh_token.is_some();
+    let expires = session
+        .access
+        .exp()
+        .map(|exp| exp.to_string())
+        .unwrap_or_default();
+    let refresh = move |_| {
+        spawn_local(async move {
+            let result = auth.refresh().await.map(|outcome| {
+                format!(
+                    "Refreshed: the new access token expires at {}. {}",
+                    outcome
+                        .access_expires_at
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| "?".into()),
+                    if outcome.rotated {
+                        "A new refresh token came too (rotation is on)."
+                    } else {
+                        "No new refresh token came (rotation is off); the old one is kept."
+                    }
+                )
+            });
+            set_refresh_result.set(Some(result));
+        })
+    };
+    view! {
+        <section class="card" data-testid="session-summary" aria-labelledby="session-title">
+            <h2 id="session-title">"Your session"</h2>
+            <p>
+                "Signed in as " <strong>{session.username()}</strong> " with the "
+                <strong data-testid="session-flow">{session.flow().label()}</strong> " flow. "
+                "The access token expires at " <span class="mono" data-testid="access-exp">{expires}</span> " (Unix time)."
+            </p>
+            {(session.flow() == Flow::Implicit).then(|| view! {
+                <p class="hint">"The implicit flow gives no refresh token: when the tokens expire, you sign in again."</p>
+            })}
+            <div class="actions">
+                {can_refresh.then(|| view! {
+                    <button type="button" data-testid="refresh" on:click=refresh disabled=move || auth.refreshing.get()>
+                        "Refresh now"
+                    </button>
+                })}
+                <button type="button" data-testid="forget" on:click=move |_| auth.forget()>"Forget tokens"</button>
+                <button type="button" class="primary" on:click=move |_| auth.sign_out()>"Sign out"</button>
+            </div>
+            <p class="hint">
+                "Sign out revokes the refresh token, clears the stored tokens and ends the hosted UI session. "
+                "Forget tokens only clears them in this browser: the hosted UI's cookie still signs you straight back in for up to an hour."
+            </p>
+            {move || refresh_result.get().map(|result| match result {
+                Ok(text) => view! { <p class="notice ok" data-testid="refresh-result">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="notice bad" data-testid="refresh-result">{text}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
