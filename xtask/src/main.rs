@@ -3,7 +3,9 @@
 
 mod cmd;
 mod demo;
+mod deploy;
 mod dist;
+mod lambda;
 mod setup;
 mod sizes;
 mod test;
@@ -19,6 +21,11 @@ usage: cargo xtask <command>
   test    setup, then fmt, clippy (native + wasm32), the release build, native
           unit and HTTP tests, wasm-bindgen tests and browser end-to-end tests
   dist    setup, then a release build into dist/ and a size table per file
+  lambda  build the authorizer and /book Lambdas (x86_64 musl) as bootstrap zips
+          in target/lambda/, installing the musl target and musl-tools if missing
+  deploy  upload dist/ to the hosting stack with per-file headers, write config.json,
+          set the CSP, invalidate what changed (needs the aws CLI; --dry-run prints
+          every step; see docs/deploy.md and `cargo xtask deploy --help`)
 ";
 
 fn main() {
@@ -40,6 +47,12 @@ fn run() -> Result<()> {
         "demo" => demo::run(rest),
         "test" => test::run(),
         "dist" => dist::run(),
+        "lambda" => lambda::run(),
+        "deploy" if rest.iter().any(|a| a == "--help" || a == "-h") => {
+            print!("{}", deploy::USAGE);
+            Ok(())
+        }
+        "deploy" => deploy::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -11,6 +11,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
 /// library real Cognito users verify with, for the interop test.
 const NODE_PACKAGES: [(&str, &str); 2] = [("binaryen", "132.0.0"), ("aws-jwt-verify", "5.2.1")];
+/// cfn-lint from PyPI, for the CloudFormation templates in infra/.
+pub const CFN_LINT_VERSION: &str = "1.51.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -20,6 +22,7 @@ pub fn run() -> Result<()> {
     trunk()?;
     wasm_bindgen_cli()?;
     node_packages()?;
+    cfn_lint()?;
     chromium()?;
     println!("==> setup: all tools present");
     Ok(())
@@ -122,6 +125,28 @@ fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
     let open = rest.find('"')? + 1;
     let close = rest[open..].find('"')?;
     Some(rest[open..open + close].to_owned())
+}
+
+fn cfn_lint() -> Result<()> {
+    let wanted = format!("cfn-lint {CFN_LINT_VERSION}");
+    if version_line("cfn-lint").as_deref() == Some(wanted.as_str()) {
+        println!("    ok  {wanted}");
+        return Ok(());
+    }
+    let python = ["python3", "python"]
+        .into_iter()
+        .find(|p| version_line(p).is_some())
+        .context("Python 3 with pip is needed for cfn-lint; install python3 and python3-pip")?;
+    run_step(
+        &format!("installing cfn-lint {CFN_LINT_VERSION} (pip)"),
+        command(python).args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            &format!("cfn-lint=={CFN_LINT_VERSION}"),
+        ]),
+    )
 }
 
 /// Debian's chromium and chromedriver come from the same source package, so

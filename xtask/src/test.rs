@@ -42,6 +42,10 @@ pub fn run() -> Result<()> {
             "warnings",
         ]),
     )?;
+    run_step(
+        "cfn-lint infra/*.yaml",
+        command("cfn-lint").args(infra_templates()?),
+    )?;
     // The end-to-end tests drive this release build, so it comes first.
     dist::build()?;
     run_step(
@@ -70,4 +74,19 @@ pub fn run() -> Result<()> {
     )?;
     println!("\n==> all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Every CloudFormation template, relative to the workspace root.
+fn infra_templates() -> Result<Vec<String>> {
+    let mut templates: Vec<String> = std::fs::read_dir(root().join("infra"))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .map(|name| format!("infra/{name}"))
+        .collect();
+    templates.sort();
+    if templates.is_empty() {
+        anyhow::bail!("no templates in infra/");
+    }
+    Ok(templates)
 }

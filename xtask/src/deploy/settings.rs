@@ -1,0 +1,221 @@
+//! The app's config.json for a deployment, from the backend stack's outputs
+//! or from an environment file, and the hosts the CSP must allow.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+use super::csp::Hosts;
+
+/// Which `/book` the app calls: behind the Cognito authorizer (ID token) or
+/// the Lambda TOKEN authorizer (access token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVariant {
+    Cognito,
+    Lambda,
+}
+
+impl ApiVariant {
+    pub fn parse(text: &str) -> Result<ApiVariant> {
+        match text {
+            "cognito" => Ok(ApiVariant::Cognito),
+            "lambda" => Ok(ApiVariant::Lambda),
+            other => bail!("--api takes cognito or lambda, got {other:?}"),
+        }
+    }
+
+    /// The backend stack output holding this variant's base URL.
+    pub fn output_key(self) -> &'static str {
+        match self {
+            ApiVariant::Cognito => "CognitoApiUrl",
+            ApiVariant::Lambda => "LambdaApiUrl",
+        }
+    }
+}
+
+/// What config.json needs, however it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSettings {
+    pub client_id: String,
+    pub domain: String,
+    pub region: String,
+    pub user_pool_id: String,
+    pub api_url: Option<String>,
+}
+
+/// Scopes the app asks for: the app client allows exactly these, and
+/// `books/read` is what the access token needs for the scoped API.
+const SCOPES: [&str; 4] = ["openid", "email", "profile", "books/read"];
+
+/// config.json key ← backend stack output ← environment file variable.
+pub const MAPPING: [(&str, &str, &str); 5] = [
+    ("clientId", "UserPoolClientId", "CLIENT_ID"),
+    ("domain", "HostedUiDomainUrl", "COGNITO_DOMAIN"),
+    ("region", "Region", "AWS_REGION"),
+    ("userPoolId", "UserPoolId", "USER_POOL_ID"),
+    ("apiUrl", "CognitoApiUrl / LambdaApiUrl", "API_URL"),
+];
+
+impl AppSettings {
+    /// From `aws cloudformation describe-stacks` outputs (key → value).
+    pub fn from_outputs(outputs: &BTreeMap<String, String>, api: ApiVariant) -> Result<Self> {
+        let get = |key: &str| {
+            outputs
+                .get(key)
+                .cloned()
+                .with_context(|| format!("the backend stack has no output {key}"))
+        };
+        Ok(AppSettings {
+            client_id: get("UserPoolClientId")?,
+            domain: get("HostedUiDomainUrl")?,
+            region: get("Region")?,
+            user_pool_id: get("UserPoolId")?,
+            api_url: Some(get(api.output_key())?),
+        })
+    }
+
+    /// From a `KEY=VALUE` file (`#` comments, optional quotes), for pools
+    /// made outside this project's stacks.
+    pub fn from_env_file(text: &str) -> Result<Self> {
+        let vars = parse_env_file(text)?;
+        let get = |key: &str| {
+            vars.get(key)
+                .cloned()
+                .with_context(|| format!("the environment file does not set {key}"))
+        };
+        Ok(AppSettings {
+            client_id: get("CLIENT_ID")?,
+            domain: get("COGNITO_DOMAIN")?,
+            region: get("AWS_REGION")?,
+            user_pool_id: get("USER_POOL_ID")?,
+            api_url: vars.get("API_URL").cloned(),
+        })
+    }
+
+    pub fn issuer(&self) -> String {
+        format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.user_pool_id
+        )
+    }
+
+    /// The file the app loads at start-up (contract §1). `redirectUri` and
+    /// `logoutUri` are left to their defaults, the page's own origin, which
+    /// is what the backend stack registers.
+    pub fn config_json(&self) -> String {
+        let mut config = json!({
+            "clientId": self.client_id,
+            "domain": self.domain.trim_end_matches('/'),
+            "region": self.region,
+            "userPoolId": self.user_pool_id,
+            "scopes": SCOPES,
+        });
+        if let (Some(api), Value::Object(map)) = (&self.api_url, &mut config) {
+            map.insert("apiUrl".into(), json!(api.trim_end_matches('/')));
+        }
+        let mut text = serde_json::to_string_pretty(&config).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn hosts(&self) -> Hosts {
+        Hosts {
+            cognito_domain: self.domain.clone(),
+            key_set: self.issuer(),
+            api: self.api_url.clone(),
+        }
+    }
+}
+
+pub fn parse_env_file(text: &str) -> Result<BTreeMap<String, String>> {
+    let mut vars = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            bail!("line {}: expected KEY=VALUE", n + 1);
+        };
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        vars.insert(key.trim().to_string(), value.to_string());
+    }
+    Ok(vars)
+}
+
+/// `[{"OutputKey": …, "OutputValue": …}]` → key → value.
+pub fn parse_outputs(json: &str) -> Result<BTreeMap<String, String>> {
+    let value: Value = serde_json::from_str(json).context("stack outputs are not JSON")?;
+    let mut outputs = BTreeMap::new();
+    for item in value.as_array().map(Vec::as_slice).unwrap_or_default() {
+        if let (Some(k), Some(v)) = (
+            item.get("OutputKey").and_then(Value::as_str),
+            item.get("OutputValue").and_then(Value::as_str),
+        ) {
+            outputs.insert(k.to_string(), v.to_string());
+        }
+    }
+    Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUTS: &str = r#"[
+      {"OutputKey":"UserPoolClientId","OutputValue":"7abc"},
+      {"OutputKey":"HostedUiDomainUrl","OutputValue":"https://p.auth.eu-west-1.amazoncognito.com"},
+      {"OutputKey":"Region","OutputValue":"eu-west-1"},
+      {"OutputKey":"UserPoolId","OutputValue":"eu-west-1_Abc"},
+      {"OutputKey":"CognitoApiUrl","OutputValue":"https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito"},
+      {"OutputKey":"LambdaApiUrl","OutputValue":"https://a.execute-api.eu-west-1.amazonaws.com/prod/lambda/"}
+    ]"#;
+
+    #[test]
+    fn config_from_stack_outputs() {
+        let outputs = parse_outputs(OUTPUTS).unwrap();
+        let settings = AppSettings::from_outputs(&outputs, ApiVariant::Lambda).unwrap();
+        let config: Value = serde_json::from_str(&settings.config_json()).unwrap();
+        assert_eq!(
+            config,
+            json!({
+                "clientId": "7abc",
+                "domain": "https://p.auth.eu-west-1.amazoncognito.com",
+                "region": "eu-west-1",
+                "userPoolId": "eu-west-1_Abc",
+                "scopes": ["openid", "email", "profile", "books/read"],
+                "apiUrl": "https://a.execute-api.eu-west-1.amazonaws.com/prod/lambda",
+            })
+        );
+        assert_eq!(
+            settings.issuer(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc"
+        );
+        let mut missing = outputs.clone();
+        missing.remove("UserPoolId");
+        assert!(AppSettings::from_outputs(&missing, ApiVariant::Cognito).is_err());
+    }
+
+    #[test]
+    fn config_from_env_file() {
+        let text = "# pool made by hand\nCLIENT_ID=7abc\nexport COGNITO_DOMAIN=\"https://p.auth.eu-west-1.amazoncognito.com\"\nAWS_REGION='eu-west-1'\nUSER_POOL_ID=eu-west-1_Abc\n";
+        let settings = AppSettings::from_env_file(text).unwrap();
+        assert_eq!(settings.client_id, "7abc");
+        assert_eq!(
+            settings.domain,
+            "https://p.auth.eu-west-1.amazoncognito.com"
+        );
+        assert_eq!(settings.region, "eu-west-1");
+        assert_eq!(settings.api_url, None);
+        assert!(!settings.config_json().contains("apiUrl"));
+        assert!(AppSettings::from_env_file("CLIENT_ID=1").is_err());
+        assert!(parse_env_file("no equals sign").is_err());
+    }
+}
