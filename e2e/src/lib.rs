@@ -3,10 +3,13 @@
 //! Everything binds to 127.0.0.1 on free ports, so tests run in parallel.
 
 pub mod browser;
+pub mod hosted_ui;
 pub mod site;
+pub mod stack;
 
 pub use browser::Browser;
 pub use site::Site;
+pub use stack::{Options, Stack};
 
 /// The release build under test: `COGNITO_SPA_DIST`, or dist/ at the
 /// workspace root. `cargo xtask test` builds it before running these tests.

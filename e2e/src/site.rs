@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -17,12 +17,13 @@ use tokio::task::JoinHandle;
 
 struct Served {
     dir: PathBuf,
-    config_json: Option<String>,
+    config_json: RwLock<Option<String>>,
 }
 
 /// A running static server; stops when dropped.
 pub struct Site {
     addr: SocketAddr,
+    served: Arc<Served>,
     task: JoinHandle<()>,
 }
 
@@ -31,9 +32,9 @@ impl Site {
     pub async fn start(dir: &Path, config_json: Option<String>) -> Site {
         let served = Arc::new(Served {
             dir: dir.to_path_buf(),
-            config_json,
+            config_json: RwLock::new(config_json),
         });
-        let app = Router::new().fallback(serve).with_state(served);
+        let app = Router::new().fallback(serve).with_state(served.clone());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -41,7 +42,12 @@ impl Site {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Site { addr, task }
+        Site { addr, served, task }
+    }
+
+    /// Replaces what `/config.json` answers from now on.
+    pub fn set_config(&self, text: String) {
+        *self.served.config_json.write().expect("config lock") = Some(text);
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -63,8 +69,9 @@ impl Drop for Site {
 async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {
     let path = uri.path();
     if path == "/config.json" {
-        if let Some(text) = &served.config_json {
-            return file_response("config.json", text.clone().into_bytes());
+        let replaced = served.config_json.read().expect("config lock").clone();
+        if let Some(text) = replaced {
+            return file_response("config.json", text.into_bytes());
         }
     }
     let relative = Path::new(path.trim_start_matches('/'));

@@ -89,31 +89,14 @@ async fn unknown_route_shows_not_found_with_a_link_home() {
 }
 
 #[tokio::test]
-async fn profile_renders_and_survives_a_reload() {
-    let site = site_with(Some(devstack_like_config().to_string())).await;
-    let browser = Browser::start().await;
-    browser.goto(&site.url("/profile")).await;
-    browser.testid("profile").await;
-    browser.client.refresh().await.unwrap();
-    browser.testid("profile").await;
-    assert_eq!(browser.current_url().await, site.url("/profile"));
-    browser.close().await;
-}
-
-#[tokio::test]
 async fn nav_links_route_without_a_page_load() {
     let site = site_with(Some(devstack_like_config().to_string())).await;
     let browser = Browser::start().await;
-    browser.goto(&site.url("/")).await;
-    browser.testid("login").await;
+    browser.goto(&site.url("/no/such/page")).await;
+    browser.testid("not-found").await;
     browser.eval("window.__same_page = true; return null").await;
-    browser
-        .css("nav a[href='/profile']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser.testid("profile").await;
+    browser.css("nav a[href='/']").await.click().await.unwrap();
+    browser.testid("login").await;
     assert_eq!(
         browser.eval("return window.__same_page === true").await,
         json!(true)

@@ -103,6 +103,8 @@ pub struct Auth {
     pub state: RwSignal<AuthState>,
     pub notice: RwSignal<Option<Notice>>,
     pub refreshing: RwSignal<bool>,
+    /// What the last on-demand or scheduled refresh brought.
+    pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
     config: StoredValue<SharedConfig>,
     keys: StoredValue<KeyCache, LocalStorage>,
     refresh_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
@@ -174,6 +176,7 @@ impl Auth {
             state: RwSignal::new(AuthState::SignedOut),
             notice: RwSignal::new(browser::take(Area::Session, NOTICE_KEY)),
             refreshing: RwSignal::new(false),
+            last_refresh: RwSignal::new(None),
             config: StoredValue::new(config),
             keys: StoredValue::new_local(KeyCache::default()),
             refresh_timer: StoredValue::new_local(None),
@@ -401,6 +404,7 @@ impl Auth {
     /// Drops every stored token and shows `notice`.
     fn end_session(&self, notice: Option<Notice>) {
         self.cancel_refresh();
+        self.last_refresh.set(None);
         if let Some(area) = self.area() {
             browser::remove(area, SESSION_KEY);
         }
@@ -528,6 +532,7 @@ impl Auth {
         self.refreshing.set(true);
         let outcome = self.refresh_tokens(&session.tokens).await;
         self.refreshing.set(false);
+        self.last_refresh.set(Some(outcome.clone()));
         outcome
     }
 
@@ -600,7 +605,13 @@ impl Auth {
                 },
                 None => Notice::new(NoticeKind::Ok, "You are signed out."),
             };
-            this.end_session(None);
+            // Clear the tokens but leave the page's state alone: a page that
+            // reacted to "signed out" (/profile starts sign-in) would race
+            // the navigation to /logout.
+            this.cancel_refresh();
+            if let Some(area) = this.area() {
+                browser::remove(area, SESSION_KEY);
+            }
             let _ = browser::store(Area::Session, NOTICE_KEY, &notice);
             navigate_away(&logout_url(&this.config()));
         });

@@ -5,13 +5,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::auth::session::RefreshOutcome;
 use crate::auth::{use_auth, Session};
 use crate::config::Flow;
 
 #[component]
 pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
     let auth = use_auth();
-    let (refresh_result, set_refresh_result) = signal(None::<Result<String, String>>);
     let can_refresh = session.tokens.refresh_token.is_some();
     let expires = session
         .access
@@ -20,21 +20,8 @@ pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
         .unwrap_or_default();
     let refresh = move |_| {
         spawn_local(async move {
-            let result = auth.refresh().await.map(|outcome| {
-                format!(
-                    "Refreshed: the new access token expires at {}. {}",
-                    outcome
-                        .access_expires_at
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| "?".into()),
-                    if outcome.rotated {
-                        "A new refresh token came too (rotation is on)."
-                    } else {
-                        "No new refresh token came (rotation is off); the old one is kept."
-                    }
-                )
-            });
-            set_refresh_result.set(Some(result));
+            // The outcome shows through `auth.last_refresh`.
+            let _ = auth.refresh().await;
         })
     };
     view! {
@@ -61,10 +48,25 @@ pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
                 "Sign out revokes the refresh token, clears the stored tokens and ends the hosted UI session. "
                 "Forget tokens only clears them in this browser: the hosted UI's cookie still signs you straight back in for up to an hour."
             </p>
-            {move || refresh_result.get().map(|result| match result {
-                Ok(text) => view! { <p class="notice ok" data-testid="refresh-result">{text}</p> }.into_any(),
+            {move || auth.last_refresh.get().map(|result| match result {
+                Ok(outcome) => view! { <p class="notice ok" data-testid="refresh-result">{describe(&outcome)}</p> }.into_any(),
                 Err(text) => view! { <p class="notice bad" data-testid="refresh-result">{text}</p> }.into_any(),
             })}
         </section>
     }
+}
+
+fn describe(outcome: &RefreshOutcome) -> String {
+    format!(
+        "Refreshed: the new access token expires at {}. {}",
+        outcome
+            .access_expires_at
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "?".into()),
+        if outcome.rotated {
+            "A new refresh token came too (rotation is on)."
+        } else {
+            "No new refresh token came (rotation is off); the old one is kept."
+        }
+    )
 }

@@ -1,0 +1,178 @@
+//! The whole demo for one test: devstack (hosted UI + API) in-process, the
+//! app's dist/ with a config.json pointing at it, and a browser.
+
+use std::sync::OnceLock;
+
+use devstack::{AuthorizerMode, Clock, DevStackConfig, KeyStore, Seed};
+use serde_json::{json, Value};
+
+use crate::{dist_dir, Browser, Site};
+
+/// The seed's demo user.
+pub const USER: &str = "demo";
+pub const PASSWORD: &str = "Passw0rd!";
+
+/// What a test changes from the defaults.
+pub struct Options {
+    /// Changes to the built-in seed.
+    pub seed: fn(&mut Seed),
+    /// Keys of the app's config.json to set (e.g. `tokenStorage`).
+    pub config: Value,
+    pub authorizer: AuthorizerMode,
+    pub gateway_cors: bool,
+    pub clock: Option<Clock>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: |_| {},
+            config: json!({}),
+            authorizer: AuthorizerMode::Cognito,
+            gateway_cors: true,
+            clock: None,
+        }
+    }
+}
+
+pub struct Stack {
+    pub browser: Browser,
+    pub devstack: devstack::Handle,
+    pub site: Site,
+}
+
+/// RSA key generation is slow; one key set per test binary.
+fn keys() -> KeyStore {
+    static KEYS: OnceLock<KeyStore> = OnceLock::new();
+    KEYS.get_or_init(|| KeyStore::generate().expect("generate RSA keys"))
+        .clone()
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        Stack::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Stack {
+        let site = Site::start(&dist_dir(), None).await;
+        let mut seed = Seed::builtin();
+        (options.seed)(&mut seed);
+        let mut config = DevStackConfig::from_seed(seed);
+        config.hosted_ui_port = 0;
+        config.api_port = 0;
+        config.extra_app_origins = vec![site.origin()];
+        config.authorizer = options.authorizer;
+        config.gateway_responses_cors = options.gateway_cors;
+        config.keys = Some(keys());
+        config.clock = options.clock;
+        config.state_dir = None;
+        let devstack = devstack::start(config).await.expect("start devstack");
+
+        let mut app_config = devstack.app_config_json(Some(&site.origin()));
+        if let (Some(target), Some(changes)) =
+            (app_config.as_object_mut(), options.config.as_object())
+        {
+            for (key, value) in changes {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+        site.set_config(app_config.to_string());
+        let browser = Browser::start().await;
+        Stack {
+            browser,
+            devstack,
+            site,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.site.url(path)
+    }
+
+    /// Chooses `flow` on the home page and clicks `login`; returns once the
+    /// hosted UI's login form is shown.
+    pub async fn start_sign_in(&self, flow: &str) {
+        let b = &self.browser;
+        if !b.current_url().await.starts_with(&self.site.origin()) {
+            b.goto(&self.url("/")).await;
+        }
+        b.testid("flow").await;
+        b.eval(&format!(
+            "const s = document.querySelector('[data-testid=flow]'); s.value = '{flow}'; s.dispatchEvent(new Event('change')); return null"
+        ))
+        .await;
+        b.testid("login").await.click().await.expect("click login");
+    }
+
+    /// Fills and submits the hosted UI's login form.
+    pub async fn submit_login_form(&self, user: &str, password: &str) {
+        let b = &self.browser;
+        b.css("input#username")
+            .await
+            .send_keys(user)
+            .await
+            .expect("type the username");
+        b.css("input#password")
+            .await
+            .send_keys(password)
+            .await
+            .expect("type the password");
+        b.css("button[type=submit]")
+            .await
+            .click()
+            .await
+            .expect("submit the form");
+    }
+
+    /// A full sign-in through the real login form; returns on `/profile`
+    /// with both reports valid.
+    pub async fn sign_in(&self, flow: &str) {
+        self.start_sign_in(flow).await;
+        self.submit_login_form(USER, PASSWORD).await;
+        self.wait_signed_in().await;
+    }
+
+    pub async fn wait_signed_in(&self) {
+        let b = &self.browser;
+        let report = b.css("[data-testid=verify-id][data-status=valid]").await;
+        assert!(report.is_displayed().await.unwrap_or(false));
+        b.css("[data-testid=verify-access][data-status=valid]")
+            .await;
+        let user = b.testid("user").await.text().await.unwrap_or_default();
+        assert!(user.contains(USER), "the nav names the user: {user:?}");
+    }
+
+    /// Signed in, as the home page shows it.
+    pub async fn wait_signed_in_on_home(&self) {
+        self.browser.testid("session-summary").await;
+        let user = self
+            .browser
+            .testid("user")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(user.contains(USER), "the nav names the user: {user:?}");
+    }
+
+    /// A value of the app origin's Web Storage (`sessionStorage` or
+    /// `localStorage`).
+    pub async fn storage(&self, area: &str, key: &str) -> Value {
+        self.browser
+            .eval(&format!("return window.{area}.getItem('{key}')"))
+            .await
+    }
+
+    /// The stored token set, parsed.
+    pub async fn stored_tokens(&self, area: &str) -> Option<Value> {
+        match self.storage(area, "cognito-spa.session").await {
+            Value::String(text) => serde_json::from_str(&text).ok(),
+            _ => None,
+        }
+    }
+
+    pub async fn close(self) {
+        self.browser.close().await;
+        self.devstack.shutdown().await;
+    }
+}
