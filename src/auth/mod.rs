@@ -5,6 +5,8 @@
 //! the thin browser edges; `session` ties them into the app's auth state.
 
 pub mod browser;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 pub mod callback;
 pub mod pending;
 pub mod pkce;
