@@ -173,3 +173,20 @@ async fn hostile_url_scheme_names_the_key() {
 async fn config_that_is_not_json_is_explained() {
     assert_config_error("{\"clientId\": ".to_owned(), None, "not valid JSON").await;
 }
+
+/// `cargo xtask demo` serves public/config.json next to a devstack on its
+/// default ports: the two must describe the same pool, client and URLs.
+#[test]
+fn public_config_matches_the_devstack_defaults() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/config.json");
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let seed = devstack::Seed::builtin();
+    let expected = devstack::app_config_json(
+        &seed,
+        &format!("http://127.0.0.1:{}", devstack::DEFAULT_HOSTED_UI_PORT),
+        &format!("http://127.0.0.1:{}/{}", devstack::DEFAULT_API_PORT, seed.api.stage),
+        None,
+    );
+    assert_eq!(committed, expected);
+}
