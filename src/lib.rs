@@ -4,8 +4,10 @@ pub mod config;
 
 mod app;
 pub mod auth;
+pub mod book;
 mod boot;
 mod components;
+pub mod inspect;
 mod pages;
 
 pub use boot::start;
