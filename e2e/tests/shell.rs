@@ -185,7 +185,11 @@ fn public_config_matches_the_devstack_defaults() {
     let expected = devstack::app_config_json(
         &seed,
         &format!("http://127.0.0.1:{}", devstack::DEFAULT_HOSTED_UI_PORT),
-        &format!("http://127.0.0.1:{}/{}", devstack::DEFAULT_API_PORT, seed.api.stage),
+        &format!(
+            "http://127.0.0.1:{}/{}",
+            devstack::DEFAULT_API_PORT,
+            seed.api.stage
+        ),
         None,
     );
     assert_eq!(committed, expected);

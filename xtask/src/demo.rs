@@ -35,7 +35,9 @@ fn start_devstack() -> Result<Child> {
         .unwrap_or_else(|| root().join("target"))
         .join("debug")
         .join("devstack");
-    println!("\n==> starting devstack (hosted UI http://127.0.0.1:4010, API http://127.0.0.1:4011/prod)");
+    println!(
+        "\n==> starting devstack (hosted UI http://127.0.0.1:4010, API http://127.0.0.1:4011/prod)"
+    );
     command(&binary)
         .spawn()
         .with_context(|| format!("could not start {}", binary.display()))
