@@ -12,18 +12,60 @@ use std::time::Instant;
 /// Request bodies above this are refused (413) before any handler runs.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Where request log lines go: always stderr, and also memory when
+/// capturing (tests read them back with [`crate::Handle::log_lines`] to
+/// prove no code, token or verifier is ever logged).
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    captured: Option<std::sync::Mutex<Vec<String>>>,
+}
+
+/// Captured lines kept at most; older ones are dropped (bounded memory).
+const CAPTURE_LIMIT: usize = 10_000;
+
+impl RequestLog {
+    pub fn capturing() -> RequestLog {
+        RequestLog {
+            captured: Some(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    pub fn line(&self, line: String) {
+        eprintln!("{line}");
+        if let Some(lines) = &self.captured {
+            let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+            if lines.len() >= CAPTURE_LIMIT {
+                lines.remove(0);
+            }
+            lines.push(line);
+        }
+    }
+
+    /// Every captured line (empty when not capturing).
+    pub fn lines(&self) -> Vec<String> {
+        self.captured
+            .as_ref()
+            .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+}
+
 /// One line per request on stderr. Only the path: query strings carry codes
 /// and states, and headers carry tokens, so neither is ever printed.
-pub async fn log_requests(State(label): State<&'static str>, req: Request, next: Next) -> Response {
+pub async fn log_requests(
+    State((label, log)): State<(&'static str, std::sync::Arc<RequestLog>)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let started = Instant::now();
     let res = next.run(req).await;
-    eprintln!(
+    log.line(format!(
         "[{label}] {method} {path} {} {:.1}ms",
         res.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
-    );
+    ));
     res
 }
 

@@ -12,10 +12,11 @@ pub mod clock;
 pub mod config;
 pub mod gateway;
 pub mod hosted_ui;
-mod http;
+pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod mint;
+pub mod serve;
 pub mod state;
 pub mod store;
 pub mod verify;
@@ -98,7 +99,7 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
         api_listener.local_addr()?.port(),
         seed.api.stage
     );
-    let shared = Arc::new(Shared::new(
+    let mut shared = Shared::new(
         seed,
         config.clock.unwrap_or_default(),
         KeySet::new(keys)?,
@@ -107,7 +108,16 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
         config.gateway_responses_cors,
         hosted_ui_url,
         api_url,
-    )?);
+    )?;
+    if config.capture_log {
+        shared.log = Arc::new(http::RequestLog::capturing());
+    }
+    let shared = Arc::new(shared);
+    let limits = serve::Limits {
+        header_read_timeout: config.header_read_timeout,
+        request_timeout: config.request_timeout,
+        max_connections: config.max_connections,
+    };
 
     let (stop, _) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -115,18 +125,13 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
         (ui_listener, hosted_ui::router(shared.clone())),
         (api_listener, gateway::router(shared.clone())),
     ] {
-        let mut rx = stop.subscribe();
-        tasks.push(tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = rx.wait_for(|stopped| *stopped).await;
-            };
-            if let Err(e) = axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("devstack server error: {e}");
-            }
-        }));
+        let router = serve::harden(router, shared.panics.clone(), limits);
+        tasks.push(tokio::spawn(serve::run(
+            listener,
+            router,
+            limits,
+            stop.subscribe(),
+        )));
     }
     Ok(Handle {
         shared,
@@ -209,6 +214,18 @@ impl Handle {
         if let Err(e) = self.shared.rotate_keys() {
             eprintln!("devstack: key rotation failed: {e}");
         }
+    }
+
+    /// The request log lines so far; empty unless `capture_log` was set.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.shared.log.lines()
+    }
+
+    /// How many requests panicked (each was answered `500`).
+    pub fn panics(&self) -> u64 {
+        self.shared
+            .panics
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn set_authorizer(&self, mode: AuthorizerMode) {

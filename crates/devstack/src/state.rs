@@ -42,6 +42,10 @@ pub struct Shared {
     key_dir: Option<PathBuf>,
     rotating: Mutex<()>,
     authorizer: RwLock<AuthorizerMode>,
+    /// The request log (stderr, and memory when capturing).
+    pub log: Arc<crate::http::RequestLog>,
+    /// Requests whose handler panicked (each answered 500).
+    pub panics: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Shared {
@@ -72,6 +76,8 @@ impl Shared {
             key_dir,
             rotating: Mutex::new(()),
             authorizer: RwLock::new(authorizer),
+            log: Arc::default(),
+            panics: Arc::default(),
         })
     }
 

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::keys::KeyStore;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 pub use seed::Seed;
 
@@ -76,6 +77,16 @@ pub struct DevStackConfig {
     pub keys: Option<KeyStore>,
     /// Time source; `None` means the system clock.
     pub clock: Option<Clock>,
+    /// A client that has not sent its request headers within this time is
+    /// disconnected (slow clients must not hold connections forever).
+    pub header_read_timeout: Duration,
+    /// A request (its body included) that takes longer gets `408`: a client
+    /// that announces a body and stalls is cut off.
+    pub request_timeout: Duration,
+    /// Connections served at once per server; more are closed at once.
+    pub max_connections: usize,
+    /// Keep request log lines in memory too (see `Handle::log_lines`).
+    pub capture_log: bool,
 }
 
 impl DevStackConfig {
@@ -90,6 +101,10 @@ impl DevStackConfig {
             state_dir: None,
             keys: None,
             clock: None,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            capture_log: false,
         }
     }
 }
@@ -104,6 +119,10 @@ impl std::fmt::Debug for DevStackConfig {
             .field("authorizer", &self.authorizer)
             .field("gateway_responses_cors", &self.gateway_responses_cors)
             .field("state_dir", &self.state_dir)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("capture_log", &self.capture_log)
             .finish_non_exhaustive()
     }
 }

@@ -26,7 +26,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_id))
         .layer(axum::middleware::from_fn_with_state(
-            "api",
+            ("api", shared.log.clone()),
             http::log_requests,
         ))
         .with_state(shared)

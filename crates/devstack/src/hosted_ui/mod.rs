@@ -49,7 +49,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_devstack/rotate-keys", post(rotate_keys))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
-            "hosted-ui",
+            ("hosted-ui", shared.log.clone()),
             http::log_requests,
         ))
         .with_state(shared)
