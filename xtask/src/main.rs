@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's commands, in Rust so they run the
 //! same on every machine. See `cargo xtask help`.
 
+mod bench;
 mod cmd;
 mod demo;
 mod deploy;
@@ -21,6 +22,9 @@ usage: cargo xtask <command>
   test    setup, then fmt, clippy (native + wasm32), the release build, native
           unit and HTTP tests, wasm-bindgen tests and browser end-to-end tests
   dist    setup, then a release build into dist/ and a size table per file
+  bench   setup, then measure bytes, cold load, sign-in, in-browser verification and
+          devstack /book throughput against a plain-JavaScript baseline (about 5 minutes);
+          writes bench/results.md and bench/results.json
   lambda  build the authorizer and /book Lambdas (x86_64 musl) as bootstrap zips
           in target/lambda/, installing the musl target and musl-tools if missing
   deploy  upload dist/ to the hosting stack with per-file headers, write config.json,
@@ -47,6 +51,7 @@ fn run() -> Result<()> {
         "demo" => demo::run(rest),
         "test" => test::run(),
         "dist" => dist::run(),
+        "bench" => bench::run(),
         "lambda" => lambda::run(),
         "deploy" if rest.iter().any(|a| a == "--help" || a == "-h") => {
             print!("{}", deploy::USAGE);
