@@ -17,6 +17,9 @@ pub const WAIT: Duration = Duration::from_secs(15);
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    driver_port: u16,
+    /// Console entries read so far (chromedriver hands each out once).
+    console: std::sync::Mutex<Vec<String>>,
     _profile: tempfile::TempDir,
 }
 
@@ -76,6 +79,8 @@ impl Browser {
         Browser {
             client,
             driver,
+            driver_port: port,
+            console: std::sync::Mutex::new(Vec::new()),
             _profile: profile,
         }
     }
@@ -148,6 +153,49 @@ impl Browser {
             .execute(script, vec![])
             .await
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Every browser console entry of this session so far (level, source
+    /// and message, one string each), including Chromium's own reports such
+    /// as Content-Security-Policy violations. Read through chromedriver's
+    /// log endpoint (`goog:loggingPrefs` is set to `browser: ALL`).
+    pub async fn console_log(&self) -> Vec<String> {
+        let session = self.client.session_id().await.ok().flatten();
+        if let Some(session) = session {
+            let url = format!(
+                "http://127.0.0.1:{}/session/{session}/se/log",
+                self.driver_port
+            );
+            let answer = reqwest::Client::new()
+                .post(url)
+                .json(&json!({"type": "browser"}))
+                .send()
+                .await;
+            if let Ok(answer) = answer {
+                let body: serde_json::Value = answer.json().await.unwrap_or_default();
+                let mut console = self.console.lock().expect("console lock");
+                for entry in body["value"].as_array().into_iter().flatten() {
+                    console.push(format!(
+                        "{} {} {}",
+                        entry["level"].as_str().unwrap_or("?"),
+                        entry["source"].as_str().unwrap_or("?"),
+                        entry["message"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        self.console.lock().expect("console lock").clone()
+    }
+
+    /// Console entries that report a Content-Security-Policy violation.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        self.console_log()
+            .await
+            .into_iter()
+            .filter(|line| {
+                line.contains("Content Security Policy") || line.contains("Content-Security-Policy")
+            })
+            .collect()
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) {

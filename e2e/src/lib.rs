@@ -3,6 +3,7 @@
 //! Everything binds to 127.0.0.1 on free ports, so tests run in parallel.
 
 pub mod browser;
+pub mod csp;
 pub mod hosted_ui;
 pub mod site;
 pub mod stack;

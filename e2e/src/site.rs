@@ -8,8 +8,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::State;
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::net::TcpListener;
@@ -18,6 +20,8 @@ use tokio::task::JoinHandle;
 struct Served {
     dir: PathBuf,
     config_json: RwLock<Option<String>>,
+    /// Added to every response, as CloudFront's response headers policy does.
+    headers: RwLock<Vec<(HeaderName, HeaderValue)>>,
 }
 
 /// A running static server; stops when dropped.
@@ -33,8 +37,15 @@ impl Site {
         let served = Arc::new(Served {
             dir: dir.to_path_buf(),
             config_json: RwLock::new(config_json),
+            headers: RwLock::new(Vec::new()),
         });
-        let app = Router::new().fallback(serve).with_state(served.clone());
+        let app = Router::new()
+            .fallback(serve)
+            .layer(axum::middleware::from_fn_with_state(
+                served.clone(),
+                add_headers,
+            ))
+            .with_state(served.clone());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -48,6 +59,12 @@ impl Site {
     /// Replaces what `/config.json` answers from now on.
     pub fn set_config(&self, text: String) {
         *self.served.config_json.write().expect("config lock") = Some(text);
+    }
+
+    /// Adds these headers to every response from now on (e.g. the
+    /// production Content-Security-Policy, see [`crate::csp`]).
+    pub fn set_headers(&self, headers: Vec<(HeaderName, HeaderValue)>) {
+        *self.served.headers.write().expect("headers lock") = headers;
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -64,6 +81,15 @@ impl Drop for Site {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+async fn add_headers(State(served): State<Arc<Served>>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = served.headers.read().expect("headers lock").clone();
+    for (name, value) in headers {
+        res.headers_mut().insert(name, value);
+    }
+    res
 }
 
 async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {

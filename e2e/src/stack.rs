@@ -21,6 +21,9 @@ pub struct Options {
     pub authorizer: AuthorizerMode,
     pub gateway_cors: bool,
     pub clock: Option<Clock>,
+    /// Serve the app with the production security headers (CSP included,
+    /// computed for this test's hosts); on by default.
+    pub production_headers: bool,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             authorizer: AuthorizerMode::Cognito,
             gateway_cors: true,
             clock: None,
+            production_headers: true,
         }
     }
 }
@@ -42,7 +46,7 @@ pub struct Stack {
 }
 
 /// RSA key generation is slow; one key set per test binary.
-fn keys() -> KeyStore {
+pub fn keys() -> KeyStore {
     static KEYS: OnceLock<KeyStore> = OnceLock::new();
     KEYS.get_or_init(|| KeyStore::generate().expect("generate RSA keys"))
         .clone()
@@ -66,6 +70,7 @@ impl Stack {
         config.keys = Some(keys());
         config.clock = options.clock;
         config.state_dir = None;
+        config.capture_log = true;
         let devstack = devstack::start(config).await.expect("start devstack");
 
         let mut app_config = devstack.app_config_json(Some(&site.origin()));
@@ -77,6 +82,12 @@ impl Stack {
             }
         }
         site.set_config(app_config.to_string());
+        if options.production_headers {
+            let index = std::fs::read_to_string(dist_dir().join("index.html"))
+                .expect("read the built index.html");
+            let policy = crate::csp::policy(&index, &app_config);
+            site.set_headers(crate::csp::production_headers(&policy));
+        }
         let browser = Browser::start().await;
         Stack {
             browser,
@@ -171,8 +182,40 @@ impl Stack {
         }
     }
 
+    /// Another devstack for the same app origin (another user pool or app
+    /// client): `seed` changes the built-in seed, `keys` defaults to this
+    /// test binary's shared keys.
+    pub async fn other_devstack(
+        &self,
+        seed: impl FnOnce(&mut Seed),
+        keys: Option<KeyStore>,
+    ) -> devstack::Handle {
+        let mut s = Seed::builtin();
+        seed(&mut s);
+        let mut config = DevStackConfig::from_seed(s);
+        config.hosted_ui_port = 0;
+        config.api_port = 0;
+        config.extra_app_origins = vec![self.site.origin()];
+        config.keys = Some(keys.unwrap_or_else(self::keys));
+        config.state_dir = None;
+        config.capture_log = true;
+        devstack::start(config)
+            .await
+            .expect("start another devstack")
+    }
+
+    /// Fails the test on any Content-Security-Policy violation the browser
+    /// reported, then ends the browser and devstack.
     pub async fn close(self) {
+        let violations = self.browser.csp_violations().await;
         self.browser.close().await;
+        let panics = self.devstack.panics();
         self.devstack.shutdown().await;
+        assert!(
+            violations.is_empty(),
+            "the production CSP was violated:\n{}",
+            violations.join("\n")
+        );
+        assert_eq!(panics, 0, "a devstack request panicked");
     }
 }
