@@ -6,6 +6,7 @@ mod cmd;
 mod demo;
 mod deploy;
 mod dist;
+mod fuzz;
 mod lambda;
 mod setup;
 mod sizes;
@@ -25,6 +26,9 @@ usage: cargo xtask <command>
   bench   setup, then measure bytes, cold load, sign-in, in-browser verification and
           devstack /book throughput against a plain-JavaScript baseline (about 5 minutes);
           writes bench/results.md and bench/results.json
+  fuzz    run each cargo-fuzz target (JWT, JWKS, callback URL, config.json, devstack
+          forms and queries) for 30 s on nightly (--seconds N, or name targets),
+          installing cargo-fuzz if missing; reports run time and inputs per target
   lambda  build the authorizer and /book Lambdas (x86_64 musl) as bootstrap zips
           in target/lambda/, installing the musl target and musl-tools if missing
   deploy  upload dist/ to the hosting stack with per-file headers, write config.json,
@@ -52,6 +56,7 @@ fn run() -> Result<()> {
         "test" => test::run(),
         "dist" => dist::run(),
         "bench" => bench::run(),
+        "fuzz" => fuzz::run(rest),
         "lambda" => lambda::run(),
         "deploy" if rest.iter().any(|a| a == "--help" || a == "-h") => {
             print!("{}", deploy::USAGE);
