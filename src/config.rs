@@ -7,7 +7,8 @@
 use std::fmt;
 
 use serde_json::{Map, Value};
-use url::Url;
+
+use absolute_url::AbsoluteUrl;
 
 /// Which OAuth flow the `flow` select preselects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,11 +181,12 @@ impl Config {
             return Err(ConfigError::at("clientId", "must not contain spaces"));
         }
         let domain = fields.required_url("domain")?;
-        if domain.query().is_some() || domain.fragment().is_some() || domain.path() != "/" {
+        if domain.has_query || domain.has_fragment || domain.path != "/" {
             return Err(ConfigError::at(
                 "domain",
                 format!(
-                    "must be a bare origin such as https://myprefix.auth.eu-west-1.amazoncognito.com, without a path, query or fragment; got {domain}"
+                    "must be a bare origin such as https://myprefix.auth.eu-west-1.amazoncognito.com, without a path, query or fragment; got {}",
+                    domain.href
                 ),
             ));
         }
@@ -194,23 +196,23 @@ impl Config {
         }
         let user_pool_id = fields.optional_string("userPoolId")?;
         let issuer = match fields.optional_url("issuer")? {
-            Some(issuer) => trim_slash(issuer.as_str()),
+            Some(issuer) => trim_slash(&issuer.href),
             None => derived_issuer(region.as_deref(), user_pool_id.as_deref())?,
         };
         if let Some(pool) = &user_pool_id {
             check_user_pool_id(pool, region.as_deref())?;
         }
         let jwks_uri = match fields.optional_url("jwksUri")? {
-            Some(uri) => uri.to_string(),
+            Some(uri) => uri.href,
             None => format!("{issuer}/.well-known/jwks.json"),
         };
         let origin = page_origin.trim_end_matches('/');
         let redirect_uri = match fields.optional_url("redirectUri")? {
-            Some(uri) => uri.to_string(),
+            Some(uri) => uri.href,
             None => format!("{origin}/callback"),
         };
         let logout_uri = match fields.optional_url("logoutUri")? {
-            Some(uri) => uri.to_string(),
+            Some(uri) => uri.href,
             None => format!("{origin}/"),
         };
         let scopes = fields.scopes()?;
@@ -226,7 +228,7 @@ impl Config {
         };
         let api_url = fields
             .optional_url("apiUrl")?
-            .map(|url| trim_slash(url.as_str()));
+            .map(|url| trim_slash(&url.href));
         let token_storage = match fields.optional_string("tokenStorage")?.as_deref() {
             None | Some("session") => TokenStorage::Session,
             Some("local") => TokenStorage::Local,
@@ -242,7 +244,7 @@ impl Config {
 
         Ok(Config {
             client_id,
-            domain: trim_slash(domain.as_str()),
+            domain: trim_slash(&domain.href),
             region,
             user_pool_id,
             issuer,
@@ -281,13 +283,13 @@ impl Fields<'_> {
             .ok_or_else(|| ConfigError::at(key, "is required but missing"))
     }
 
-    fn optional_url(&self, key: &str) -> Result<Option<Url>, ConfigError> {
+    fn optional_url(&self, key: &str) -> Result<Option<AbsoluteUrl>, ConfigError> {
         self.optional_string(key)?
             .map(|s| parse_url(key, &s))
             .transpose()
     }
 
-    fn required_url(&self, key: &str) -> Result<Url, ConfigError> {
+    fn required_url(&self, key: &str) -> Result<AbsoluteUrl, ConfigError> {
         parse_url(key, &self.required_string(key)?)
     }
 
@@ -361,11 +363,11 @@ impl Fields<'_> {
 
 /// Parses a URL and applies the scheme rule of the contract: `https:`
 /// everywhere, `http:` only on a loopback host.
-fn parse_url(key: &str, text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text).map_err(|e| {
+fn parse_url(key: &str, text: &str) -> Result<AbsoluteUrl, ConfigError> {
+    let url = absolute_url::parse(text).map_err(|e| {
         ConfigError::at(key, format!("is not a valid absolute URL ({e}): {text:?}"))
     })?;
-    match url.scheme() {
+    match url.scheme.as_str() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(ConfigError::at(
@@ -381,8 +383,8 @@ fn parse_url(key: &str, text: &str) -> Result<Url, ConfigError> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+fn is_loopback(url: &AbsoluteUrl) -> bool {
+    matches!(url.host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
 }
 
 fn derived_issuer(region: Option<&str>, user_pool_id: Option<&str>) -> Result<String, ConfigError> {
@@ -478,5 +480,8 @@ fn json_error_reason(error: &serde_json::Error) -> String {
     }
 }
 
+mod absolute_url;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 #[cfg(test)]
 mod tests;
