@@ -118,3 +118,76 @@ fn network_error(url: &str) -> String {
     let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
     format!("network error calling {origin}: the server is unreachable, or it refused the cross-origin request (CORS)")
 }
+
+/// A GET answer with what a cross-origin page may read of it.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    headers: gloo_net::http::Headers,
+}
+
+impl Answer {
+    /// A response header, if the browser lets the page read it.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name)
+    }
+}
+
+/// `GET url` with `Authorization: Bearer <token>` (no header when `token`
+/// is `None`). `Err` is a network error: the server is unreachable, or the
+/// browser hid the answer (CORS); the page cannot tell which.
+pub async fn get_with_bearer(url: &str, token: Option<&str>) -> Result<Answer, ()> {
+    let mut request = Request::get(url).cache(web_sys::RequestCache::NoStore);
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request.send().await.map_err(|_| ())?;
+    let status = response.status();
+    let headers = response.headers();
+    let body = response.text().await.unwrap_or_default();
+    Ok(Answer {
+        status,
+        body,
+        headers,
+    })
+}
+
+/// Milliseconds from a monotonic clock, for latencies.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// `epoch` seconds as a local date and time, in the browser's locale.
+pub fn local_date(epoch: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch as f64 * 1000.0));
+    String::from(date.to_locale_string("default", &JsValue::UNDEFINED))
+}
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`).
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let unavailable = || "the clipboard is not available here".to_owned();
+    let window = web_sys::window().ok_or_else(unavailable)?;
+    let navigator = js_sys::Reflect::get(&window, &JsValue::from_str("navigator"))
+        .map_err(|_| unavailable())?;
+    let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .ok()
+        .filter(|c| !c.is_undefined())
+        .ok_or_else(unavailable)?;
+    let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .map_err(|_| unavailable())?
+        .dyn_into()
+        .map_err(|_| unavailable())?;
+    let promise: js_sys::Promise = write
+        .call1(&clipboard, &JsValue::from_str(text))
+        .map_err(|_| "the browser refused to copy".to_owned())?
+        .dyn_into()
+        .map_err(|_| unavailable())?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| "the browser refused to copy (permission denied?)".to_owned())
+}

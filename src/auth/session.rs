@@ -388,6 +388,32 @@ impl Auth {
         }
     }
 
+    /// Verifies the session's tokens again with the clock as it is now (the
+    /// profile page shows this live). The nonce was checked at sign-in and
+    /// refreshed ID tokens carry none, so its sign-in result is kept.
+    pub async fn reverify(&self, session: &Session) -> (Report, Report) {
+        let checked = self.check(session.tokens.clone(), None).await;
+        let keep_nonce = |mut report: Report, before: &Report| {
+            if let Some(earlier) = before
+                .get(CheckKind::Nonce)
+                .filter(|c| !c.outcome.is_skipped())
+            {
+                for check in report
+                    .checks
+                    .iter_mut()
+                    .filter(|c| c.kind == CheckKind::Nonce)
+                {
+                    *check = earlier.clone();
+                }
+            }
+            report
+        };
+        (
+            keep_nonce(checked.id_report, &session.id_report),
+            keep_nonce(checked.access_report, &session.access_report),
+        )
+    }
+
     fn start_session(&self, session: Session) {
         if let Some(area) = self.area() {
             if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {

@@ -1,5 +1,9 @@
+pub mod book_console;
 pub mod claims;
+pub mod clock;
+pub mod compare;
 pub mod nav;
 pub mod notice;
 pub mod report;
 pub mod session_summary;
+pub mod userinfo;

@@ -5,19 +5,24 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::auth::browser::local_date;
 use crate::auth::session::RefreshOutcome;
 use crate::auth::{use_auth, Session};
+use crate::components::clock::ticking_now;
 use crate::config::Flow;
+use crate::inspect::time::{claim_relative, relative};
 
 #[component]
 pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
     let auth = use_auth();
     let can_refresh = session.tokens.refresh_token.is_some();
-    let expires = session
-        .access
-        .exp()
-        .map(|exp| exp.to_string())
-        .unwrap_or_default();
+    let now = ticking_now();
+    let exp = session.access.exp();
+    let expires = exp.map(local_date).unwrap_or_else(|| "?".into());
+    let expiry_words = move || {
+        exp.map(|exp| claim_relative("exp", exp, now.get()))
+            .unwrap_or_default()
+    };
     let refresh = move |_| {
         spawn_local(async move {
             // The outcome shows through `auth.last_refresh`.
@@ -30,7 +35,7 @@ pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
             <p>
                 "Signed in as " <strong>{session.username()}</strong> " with the "
                 <strong data-testid="session-flow">{session.flow().label()}</strong> " flow. "
-                "The access token expires at " <span class="mono" data-testid="access-exp">{expires}</span> " (Unix time)."
+                "The access token " <span data-testid="access-exp">{expiry_words}</span> ", at " <span class="mono">{expires}</span> "."
             </p>
             {(session.flow() == Flow::Implicit).then(|| view! {
                 <p class="hint">"The implicit flow gives no refresh token: when the tokens expire, you sign in again."</p>
@@ -49,20 +54,20 @@ pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
                 "Forget tokens only clears them in this browser: the hosted UI's cookie still signs you straight back in for up to an hour."
             </p>
             {move || auth.last_refresh.get().map(|result| match result {
-                Ok(outcome) => view! { <p class="notice ok" data-testid="refresh-result">{describe(&outcome)}</p> }.into_any(),
+                Ok(outcome) => view! { <p class="notice ok" data-testid="refresh-result">{describe(&outcome, now.get_untracked())}</p> }.into_any(),
                 Err(text) => view! { <p class="notice bad" data-testid="refresh-result">{text}</p> }.into_any(),
             })}
         </section>
     }
 }
 
-fn describe(outcome: &RefreshOutcome) -> String {
+fn describe(outcome: &RefreshOutcome, now: i64) -> String {
     format!(
-        "Refreshed: the new access token expires at {}. {}",
+        "Refreshed: the new access token expires {}. {}",
         outcome
             .access_expires_at
-            .map(|e| e.to_string())
-            .unwrap_or_else(|| "?".into()),
+            .map(|e| format!("at {} ({})", local_date(e), relative(e, now)))
+            .unwrap_or_else(|| "at an unknown time (no exp)".into()),
         if outcome.rotated {
             "A new refresh token came too (rotation is on)."
         } else {

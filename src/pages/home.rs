@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::use_config;
 use crate::auth::{use_auth, AuthState};
+use crate::components::book_console::BookConsole;
 use crate::components::notice::SessionNotice;
 use crate::components::session_summary::SessionSummary;
 use crate::config::Flow;
@@ -27,6 +28,7 @@ pub fn HomePage() -> impl IntoView {
             }.into_any(),
             AuthState::SignedOut => view! { <SignInCard /> }.into_any(),
         }}
+        <BookConsole />
     }
 }
 

@@ -7,17 +7,25 @@ use leptos::prelude::*;
 
 use crate::app::use_config;
 use crate::auth::{use_auth, AuthState, Session};
-use crate::components::claims::ClaimsTable;
+use cognito_jwt::{Report, UnverifiedToken};
+use leptos::task::spawn_local;
+
+use crate::components::book_console::BookConsole;
+use crate::components::claims::{ClaimsTable, RawToken, TokenHeader};
+use crate::components::clock::ticking_now;
+use crate::components::compare::CompareTokens;
 use crate::components::notice::SessionNotice;
 use crate::components::report::VerificationReport;
 use crate::components::session_summary::SessionSummary;
+use crate::components::userinfo::UserInfoPanel;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
+    let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
     view! {
-        <section class="card" data-testid="profile">
+        <section class="page" data-testid="profile">
             <h1>"Profile"</h1>
             <SessionNotice />
             {move || match auth.state.get() {
@@ -39,24 +47,65 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             }}
         </section>
+        // A memo, so a refresh (a new session) keeps the console and its history.
+        {move || signed_in.get().then(|| view! { <BookConsole /> })}
     }
 }
 
 #[component]
 fn Tokens(session: Arc<Session>) -> impl IntoView {
+    let auth = use_auth();
+    let now = ticking_now();
+    let id_report = RwSignal::new(None::<Report>);
+    let access_report = RwSignal::new(None::<Report>);
+    // The sign-in checks ran once; run them again with the clock as it is
+    // now, so the report says whether the tokens are still good.
+    let verify = {
+        let session = session.clone();
+        move || {
+            id_report.set(None);
+            access_report.set(None);
+            let session = session.clone();
+            spawn_local(async move {
+                let (id, access) = auth.reverify(&session).await;
+                id_report.try_set(Some(id));
+                access_report.try_set(Some(access));
+            });
+        }
+    };
+    verify();
+    let token_card = move |which: &'static str,
+                           title: &'static str,
+                           token: UnverifiedToken,
+                           raw: String,
+                           report: RwSignal<Option<Report>>| {
+        let verify = verify.clone();
+        let (verify_id, claims_id, caption) = match which {
+            "id" => ("verify-id", "claims-id", "ID token claims"),
+            _ => ("verify-access", "claims-access", "Access token claims"),
+        };
+        let heading = format!("{which}-title");
+        let labelled_by = heading.clone();
+        view! {
+            <section class="card token" aria-labelledby=labelled_by data-token=which>
+                <h2 id=heading>{title}</h2>
+                <TokenHeader token=token.clone() now />
+                <VerificationReport report testid=verify_id />
+                <div class="actions">
+                    <button type="button" on:click=move |_| verify() disabled=move || report.with(Option::is_none)>"Verify again"</button>
+                </div>
+                <ClaimsTable token testid=claims_id caption now />
+                <RawToken raw which />
+            </section>
+        }
+    };
     view! {
         <SessionSummary session=session.clone() />
-        <div class="grid-2">
-            <section class="card" aria-labelledby="id-title">
-                <h2 id="id-title">"ID token"</h2>
-                <VerificationReport report=session.id_report.clone() testid="verify-id" />
-                <ClaimsTable token=session.id.clone() testid="claims-id" caption="ID token claims" />
-            </section>
-            <section class="card" aria-labelledby="access-title">
-                <h2 id="access-title">"Access token"</h2>
-                <VerificationReport report=session.access_report.clone() testid="verify-access" />
-                <ClaimsTable token=session.access.clone() testid="claims-access" caption="Access token claims" />
-            </section>
+        <div class="grid-2 tokens">
+            {token_card("id", "ID token", session.id.clone(), session.tokens.id_token.expose().to_owned(), id_report)}
+            {token_card("access", "Access token", session.access.clone(), session.tokens.access_token.expose().to_owned(), access_report)}
         </div>
+        <CompareTokens id=session.id.clone() access=session.access.clone() />
+        <UserInfoPanel session=session.clone() />
     }
 }

@@ -1,0 +1,273 @@
+//! The `/book` console: send `GET {apiUrl}/book` with the chosen token and
+//! see the status, latency, readable headers, body and what it means. On a
+//! 401 for an expired token it refreshes the session once and offers a retry.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::use_config;
+use crate::auth::browser::{get_with_bearer, now, now_ms};
+use crate::auth::{use_auth, AuthState};
+use crate::book::explain::{
+    explain, header_rows, pretty_body, push_history, CallFacts, Explanation, HeaderRow,
+    HistoryEntry, Outcome, TokenChoice,
+};
+
+/// One finished call, as the console shows it.
+#[derive(Clone)]
+struct Shown {
+    facts: CallFacts,
+    latency_ms: u32,
+    headers: Vec<HeaderRow>,
+    explanation: Explanation,
+}
+
+/// What the automatic refresh after an expired-token 401 did.
+#[derive(Clone)]
+enum AfterExpiry {
+    Refreshing,
+    Refreshed(Option<i64>),
+    Failed(String),
+}
+
+#[component]
+pub fn BookConsole() -> impl IntoView {
+    let config = use_config();
+    view! {
+        <section class="card book" aria-labelledby="book-title" data-testid="book-console">
+            <h2 id="book-title">"Call the API: " <code>"GET /book"</code></h2>
+            {match config.api_url.clone() {
+                Some(api_url) => view! { <Console api_url /> }.into_any(),
+                None => view! {
+                    <p class="notice warn" data-testid="book-unconfigured">
+                        "No API is configured: set " <code>"apiUrl"</code> " in " <code>"config.json"</code>
+                        " to the stage URL of your API Gateway (e.g. " <code>"https://abc123.execute-api.eu-west-1.amazonaws.com/prod"</code>
+                        "), and this console will call " <code>"{apiUrl}/book"</code> " with your tokens."
+                    </p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Console(api_url: String) -> impl IntoView {
+    let auth = use_auth();
+    let url = format!("{}/book", api_url.trim_end_matches('/'));
+    let choice = RwSignal::new(TokenChoice::Id);
+    let running = RwSignal::new(false);
+    let last = RwSignal::new(None::<Shown>);
+    let history = RwSignal::new(Vec::<HistoryEntry>::new());
+    let after_expiry = RwSignal::new(None::<AfterExpiry>);
+    let signed_in = move || matches!(auth.state.get(), AuthState::SignedIn(_));
+
+    let call_url = url.clone();
+    let call = move |refresh_allowed: bool| {
+        let url = call_url.clone();
+        let chosen = choice.get_untracked();
+        let session = match auth.state.get_untracked() {
+            AuthState::SignedIn(session) => Some(session),
+            _ => None,
+        };
+        let token = session.as_ref().and_then(|s| match chosen {
+            TokenChoice::Id => Some((s.tokens.id_token.expose().to_owned(), &s.id)),
+            TokenChoice::Access => Some((s.tokens.access_token.expose().to_owned(), &s.access)),
+            TokenChoice::None => None,
+        });
+        let token_expired = token
+            .as_ref()
+            .and_then(|(_, t)| t.exp())
+            .is_some_and(|exp| exp <= now());
+        let token_scopes: Vec<String> = token
+            .as_ref()
+            .map(|(_, t)| t.scopes().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let raw = token.map(|(raw, _)| raw);
+        running.set(true);
+        if refresh_allowed {
+            after_expiry.set(None);
+        }
+        spawn_local(async move {
+            let started = now_ms();
+            let answer = get_with_bearer(&url, raw.as_deref()).await;
+            let latency_ms = (now_ms() - started).max(0.0).round() as u32;
+            let (outcome, body, headers) = match &answer {
+                Ok(a) => (
+                    Outcome::Status(a.status),
+                    a.body.clone(),
+                    header_rows(|n| a.header(n)),
+                ),
+                Err(()) => (Outcome::NetworkError, String::new(), Vec::new()),
+            };
+            let facts = CallFacts {
+                choice: chosen,
+                outcome,
+                body,
+                token_expired,
+                token_scopes,
+            };
+            let explanation = explain(&facts);
+            history.update(|h| {
+                push_history(
+                    h,
+                    HistoryEntry {
+                        choice: chosen,
+                        outcome,
+                        latency_ms,
+                        title: explanation.title.clone(),
+                    },
+                )
+            });
+            let expired = explanation.expired;
+            last.set(Some(Shown {
+                facts,
+                latency_ms,
+                headers,
+                explanation,
+            }));
+            running.set(false);
+            // Refresh once; the user decides whether to call again.
+            if expired && refresh_allowed {
+                after_expiry.set(Some(AfterExpiry::Refreshing));
+                let result = match auth.refresh().await {
+                    Ok(outcome) => AfterExpiry::Refreshed(outcome.access_expires_at),
+                    Err(error) => AfterExpiry::Failed(error),
+                };
+                after_expiry.try_set(Some(result));
+            }
+        });
+    };
+
+    let choices = TokenChoice::ALL
+        .into_iter()
+        .map(|option| {
+            let label = match option {
+                TokenChoice::Id => "ID token",
+                TokenChoice::Access => "Access token",
+                TokenChoice::None => "No token (expect a 401)",
+            };
+            view! { <option value=option.value() selected=move || choice.get() == option>{label}</option> }
+        })
+        .collect_view();
+
+    view! {
+        <p class="hint">
+            "Sends " <code>"GET " {url.clone()}</code> " with " <code>"Authorization: Bearer <token>"</code>
+            " and explains the answer. Which token passes depends on the API's authorizer (see " <a href="/profile">"ID vs access"</a> ")."
+        </p>
+        <div class="console-controls">
+            <div class="field">
+                <label for="book-token">"Token to send"</label>
+                <select id="book-token" data-testid="book-token"
+                    on:change=move |ev| {
+                        if let Some(chosen) = TokenChoice::from_value(&event_target_value(&ev)) {
+                            choice.set(chosen);
+                        }
+                    }>
+                    {choices}
+                </select>
+            </div>
+            <button type="button" class="primary" data-testid="call-book"
+                disabled=move || running.get()
+                on:click={
+                    let call = call.clone();
+                    move |_| call(true)
+                }>
+                {move || if running.get() { "Calling…" } else { "Call GET /book" }}
+            </button>
+        </div>
+        {move || (!signed_in() && choice.get() != TokenChoice::None).then(|| view! {
+            <p class="hint">"You are not signed in, so there is no token to send: the call goes out without one."</p>
+        })}
+        {move || last.get().map(|shown| view! { <Answer shown /> })}
+        {move || after_expiry.get().map(|state| {
+            let call = call.clone();
+            match state {
+                AfterExpiry::Refreshing => view! {
+                    <p class="notice warn" data-testid="book-refresh" role="status">"The token had expired: refreshing the session…"</p>
+                }.into_any(),
+                AfterExpiry::Refreshed(exp) => {
+                    let when = exp.map(|e| format!(" The new access token expires in {}.", crate::inspect::time::span(e - now()))).unwrap_or_default();
+                    view! {
+                        <div class="notice ok" data-testid="book-refresh" role="status">
+                            <span>"The session was refreshed once with the refresh token." {when} " "</span>
+                            <button type="button" data-testid="book-retry" on:click=move |_| call(false)>"Retry the call"</button>
+                        </div>
+                    }.into_any()
+                }
+                AfterExpiry::Failed(error) => view! {
+                    <p class="notice bad" data-testid="book-refresh" role="status">{format!("The token had expired and the refresh failed: {error}. Sign in again.")}</p>
+                }.into_any(),
+            }
+        })}
+        {move || {
+            let entries = history.get();
+            (!entries.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table class="history" data-testid="book-history">
+                        <caption>"Last calls (newest first)"</caption>
+                        <thead><tr><th scope="col">"Token"</th><th scope="col">"Status"</th><th scope="col">"Latency"</th><th scope="col">"Meaning"</th></tr></thead>
+                        <tbody>
+                            {entries.into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{e.choice.label()}</td>
+                                    <td class="mono">{e.outcome.label()}</td>
+                                    <td class="mono">{format!("{} ms", e.latency_ms)}</td>
+                                    <td>{e.title}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
+        }}
+    }
+}
+
+#[component]
+fn Answer(shown: Shown) -> impl IntoView {
+    let Shown {
+        facts,
+        latency_ms,
+        headers,
+        explanation,
+    } = shown;
+    let status_class = match facts.outcome {
+        Outcome::Status(200..=299) => "status ok",
+        _ => "status bad",
+    };
+    let body = pretty_body(&facts.body);
+    view! {
+        <div class="answer" aria-live="polite">
+            <p class="answer-line">
+                <span class=status_class data-testid="book-status">{facts.outcome.label()}</span>
+                <span class="mono muted" data-testid="book-latency">{format!("{latency_ms} ms")}</span>
+                <span class="muted">"sent: " {facts.choice.label()}</span>
+            </p>
+            <div class=format!("notice {}", explanation.tone.class()) data-testid="book-explanation">
+                <strong>{explanation.title}</strong>
+                {explanation.details.into_iter().map(|d| view! { <p>{d}</p> }).collect_view()}
+            </div>
+            {(!headers.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table class="headers" data-testid="book-headers">
+                        <caption>"Response headers"</caption>
+                        <tbody>
+                            {headers.into_iter().map(|h| view! {
+                                <tr data-header=h.name>
+                                    <th scope="row"><code>{h.name}</code></th>
+                                    <td>{match h.value {
+                                        Some(v) => view! { <span class="mono">{v}</span> }.into_any(),
+                                        None => view! { <span class="muted">{h.note}</span> }.into_any(),
+                                    }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            <p class="label">"Body"</p>
+            <pre data-testid="book-body">{body}</pre>
+        </div>
+    }
+}
