@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     for key in jwks.keys() {
         let _ = key.to_webcrypto_jwk();
         let _ = key.modulus_and_exponent();
-        let _ = jwks.select(Some(&key.kid));
+        let _ = jwks.select(key.kid.as_deref());
     }
     let _ = jwks.select(None);
     let _ = jwks.select(Some(""));
