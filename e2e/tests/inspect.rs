@@ -485,10 +485,10 @@ async fn screenshots() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     b.screenshot(&dir.join("profile.png")).await;
 
-    b.client.set_window_size(1280, 1000).await.unwrap();
+    b.client.set_window_size(1280, 1180).await.unwrap();
     let denied = call_book(&stack, "access").await;
     assert_eq!(denied.status, "403");
-    b.eval("document.querySelector('[data-testid=book-console]').scrollIntoView({block: 'start'}); return null")
+    b.eval("document.querySelector('[data-testid=book-console]').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); return null")
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     b.screenshot(&dir.join("book-403.png")).await;

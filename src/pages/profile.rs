@@ -90,11 +90,12 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
             <section class="card token" aria-labelledby=labelled_by data-token=which>
                 <h2 id=heading>{title}</h2>
                 <TokenHeader token=token.clone() now />
+
+                <ClaimsTable token testid=claims_id caption now />
                 <VerificationReport report testid=verify_id />
                 <div class="actions">
                     <button type="button" on:click=move |_| verify() disabled=move || report.with(Option::is_none)>"Verify again"</button>
                 </div>
-                <ClaimsTable token testid=claims_id caption now />
                 <RawToken raw which />
             </section>
         }
