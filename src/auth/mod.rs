@@ -13,6 +13,7 @@ pub mod pkce;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+mod timing;
 pub mod tokens;
 pub mod urls;
 pub mod verify;

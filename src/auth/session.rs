@@ -365,6 +365,7 @@ impl Auth {
             access_token_for_at_hash: None,
             ..id_expect
         };
+        super::timing::start();
         let id_report = verify_token(
             tokens.id_token.expose(),
             &id_expect,
@@ -381,6 +382,7 @@ impl Auth {
             &config.jwks_uri,
         )
         .await;
+        super::timing::finish();
         Checked {
             tokens,
             id_report,
