@@ -138,24 +138,7 @@ async fn sign_in(url: &str, flow: Option<&str>, login: &str, done: &str) -> f64 
     }
     let started = Instant::now();
     browser.css(login).await.click().await.expect("click login");
-    browser
-        .css("input#username")
-        .await
-        .send_keys(USER)
-        .await
-        .expect("username");
-    browser
-        .css("input#password")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .expect("password");
-    browser
-        .css("button[type=submit]")
-        .await
-        .click()
-        .await
-        .expect("submit");
+    browser.submit_login_form(USER, PASSWORD).await;
     browser.css(done).await;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     browser.close().await;
@@ -173,24 +156,7 @@ async fn verification_times(url: &str, refreshes: usize) -> Vec<f64> {
         .click()
         .await
         .expect("click login");
-    browser
-        .css("input#username")
-        .await
-        .send_keys(USER)
-        .await
-        .expect("username");
-    browser
-        .css("input#password")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .expect("password");
-    browser
-        .css("button[type=submit]")
-        .await
-        .click()
-        .await
-        .expect("submit");
+    browser.submit_login_form(USER, PASSWORD).await;
     browser
         .css("[data-testid=verify-access][data-status=valid]")
         .await;

@@ -122,6 +122,26 @@ impl Browser {
         }
     }
 
+    /// Fills and submits the hosted UI's login form (devstack's, which
+    /// uses Cognito's field names).
+    pub async fn submit_login_form(&self, user: &str, password: &str) {
+        self.css("input#username")
+            .await
+            .send_keys(user)
+            .await
+            .expect("type the username");
+        self.css("input#password")
+            .await
+            .send_keys(password)
+            .await
+            .expect("type the password");
+        self.css("button[type=submit]")
+            .await
+            .click()
+            .await
+            .expect("submit the form");
+    }
+
     /// Whether an element matching `selector` is in the page right now.
     pub async fn has(&self, selector: &str) -> bool {
         !self

@@ -117,22 +117,7 @@ impl Stack {
 
     /// Fills and submits the hosted UI's login form.
     pub async fn submit_login_form(&self, user: &str, password: &str) {
-        let b = &self.browser;
-        b.css("input#username")
-            .await
-            .send_keys(user)
-            .await
-            .expect("type the username");
-        b.css("input#password")
-            .await
-            .send_keys(password)
-            .await
-            .expect("type the password");
-        b.css("button[type=submit]")
-            .await
-            .click()
-            .await
-            .expect("submit the form");
+        self.browser.submit_login_form(user, password).await;
     }
 
     /// A full sign-in through the real login form; returns on `/profile`
@@ -164,6 +149,34 @@ impl Stack {
             .await
             .unwrap_or_default();
         assert!(user.contains(USER), "the nav names the user: {user:?}");
+    }
+
+    /// No session: no `user` in the page, no tokens in either storage area.
+    pub async fn assert_no_session(&self) {
+        assert!(
+            !self.browser.has("[data-testid=user]").await,
+            "no user is shown"
+        );
+        for area in ["sessionStorage", "localStorage"] {
+            assert_eq!(self.stored_tokens(area).await, None, "no tokens in {area}");
+        }
+    }
+
+    /// The `auth-error` text, once shown; the address bar must be clean by then.
+    pub async fn auth_error(&self) -> String {
+        let text = self
+            .browser
+            .testid("auth-error")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            self.browser.current_url().await,
+            self.url("/callback"),
+            "the address bar is clean"
+        );
+        text
     }
 
     /// A value of the app origin's Web Storage (`sessionStorage` or

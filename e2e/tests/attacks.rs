@@ -21,33 +21,6 @@ use sha2::{Digest, Sha256};
 
 // ---------------------------------------------------------------- helpers
 
-async fn assert_no_session(stack: &Stack) {
-    assert!(
-        !stack.browser.has("[data-testid=user]").await,
-        "no user is shown"
-    );
-    for area in ["sessionStorage", "localStorage"] {
-        assert_eq!(stack.stored_tokens(area).await, None, "no tokens in {area}");
-    }
-}
-
-/// The `auth-error` text, once shown; the address bar must be clean by then.
-async fn auth_error(stack: &Stack) -> String {
-    let text = stack
-        .browser
-        .testid("auth-error")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(
-        stack.browser.current_url().await,
-        stack.url("/callback"),
-        "the address bar is clean"
-    );
-    text
-}
-
 /// Starts a sign-in from the home page and returns the hosted UI login URL
 /// (with the app's state, nonce and PKCE challenge).
 async fn login_url(stack: &Stack, flow: &str) -> String {
@@ -108,8 +81,8 @@ async fn deliver_fragment(stack: &Stack, fragment: &str) -> String {
         .browser
         .goto(&stack.url(&format!("/callback#{fragment}")))
         .await;
-    let text = auth_error(stack).await;
-    assert_no_session(stack).await;
+    let text = stack.auth_error().await;
+    stack.assert_no_session().await;
     text
 }
 
@@ -194,12 +167,12 @@ async fn forged_code_callbacks_are_refused() {
         .browser
         .goto(&stack.url(&format!("/callback?{query}")))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(
         text.starts_with("token endpoint") && text.contains("invalid_grant"),
         "{text}"
     );
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
 
     // 2. A code issued to another app client (a second devstack whose
     //    client has another id), delivered with this tab's own state.
@@ -223,9 +196,9 @@ async fn forged_code_callbacks_are_refused() {
         .browser
         .goto(&stack.url(&format!("/callback?{forged}")))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.contains("invalid_grant"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
 
     // 3. A response meant for another tab: its own state and code, replayed
     //    into this tab, which is waiting for a different state.
@@ -242,9 +215,9 @@ async fn forged_code_callbacks_are_refused() {
         .browser
         .goto(&stack.url(&format!("/callback?{}", query_of(&their_answer))))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.starts_with("state"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
 
     let log = other.log_lines();
     other.shutdown().await;

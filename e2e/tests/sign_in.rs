@@ -5,32 +5,6 @@ use e2e::hosted_ui::{answer_for, param, replace_param, tamper_signature};
 use e2e::{Options, Stack};
 use serde_json::{json, Value};
 
-async fn assert_no_session(stack: &Stack) {
-    assert!(
-        !stack.browser.has("[data-testid=user]").await,
-        "no user is shown"
-    );
-    for area in ["sessionStorage", "localStorage"] {
-        assert_eq!(stack.stored_tokens(area).await, None, "no tokens in {area}");
-    }
-}
-
-async fn auth_error(stack: &Stack) -> String {
-    let text = stack
-        .browser
-        .testid("auth-error")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(
-        stack.browser.current_url().await,
-        stack.url("/callback"),
-        "the address bar is clean"
-    );
-    text
-}
-
 #[tokio::test]
 async fn code_flow_signs_in_through_the_login_form() {
     let stack = Stack::start().await;
@@ -107,9 +81,9 @@ async fn idp_error_redirect_is_shown_with_its_code() {
     })
     .await;
     stack.start_sign_in("code").await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.contains("invalid_scope"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     stack.close().await;
 }
 
@@ -125,9 +99,9 @@ async fn a_state_that_does_not_match_is_refused_before_any_token_request() {
         .browser
         .goto(&stack.url(&format!("/callback?{forged}")))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.starts_with("state"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
 
     // The code was never sent to the token endpoint: it is still redeemable.
     let code = param(query, "code").unwrap();
@@ -168,9 +142,9 @@ async fn a_tampered_signature_is_refused() {
         .browser
         .goto(&stack.url(&format!("/callback#{tampered}")))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.starts_with("signature"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     stack.close().await;
 }
 
@@ -192,9 +166,9 @@ async fn an_expired_token_is_refused() {
     stack
         .submit_login_form(e2e::stack::USER, e2e::stack::PASSWORD)
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.starts_with("expired"), "{text}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     stack.close().await;
 }
 
@@ -207,7 +181,7 @@ async fn a_failed_callback_leaves_the_existing_session_untouched() {
         .browser
         .goto(&stack.url("/callback?code=replayed&state=old"))
         .await;
-    let text = auth_error(&stack).await;
+    let text = stack.auth_error().await;
     assert!(text.starts_with("state"), "{text}");
     assert_eq!(stack.stored_tokens("sessionStorage").await, before);
     assert!(
@@ -342,7 +316,7 @@ async fn an_expired_implicit_session_signs_out_with_a_message() {
         .await
         .unwrap();
     assert!(notice.contains("expired"), "{notice}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     stack.close().await;
 }
 
@@ -367,7 +341,7 @@ async fn sign_out_clears_storage_and_ends_the_hosted_ui_session() {
         stack.url("/"),
         "back from the hosted UI's /logout"
     );
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     // The hosted UI forgot us: the next sign-in shows the form again.
     stack.start_sign_in("code").await;
     stack.browser.css("input#password").await;
@@ -387,7 +361,7 @@ async fn a_second_sign_in_reuses_the_hosted_ui_session() {
         .await
         .unwrap();
     assert!(notice.contains("hosted UI still remembers you"), "{notice}");
-    assert_no_session(&stack).await;
+    stack.assert_no_session().await;
     stack.browser.goto(&stack.url("/")).await;
     stack.start_sign_in("code").await;
     // No form this time: straight back, signed in.
