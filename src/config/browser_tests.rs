@@ -30,7 +30,10 @@ fn valid_urls_are_normalised_like_natively() {
     let config = check("domain", "http://127.0.0.1:4010/").unwrap();
     assert_eq!(config.domain, "http://127.0.0.1:4010");
     let config = check("apiUrl", "https://API.example.com/prod/").unwrap();
-    assert_eq!(config.api_url.as_deref(), Some("https://api.example.com/prod"));
+    assert_eq!(
+        config.api_url.as_deref(),
+        Some("https://api.example.com/prod")
+    );
     assert!(check("domain", "http://[::1]:8080").is_ok());
     assert!(check("domain", "http://localhost").is_ok());
 }
@@ -38,9 +41,17 @@ fn valid_urls_are_normalised_like_natively() {
 #[wasm_bindgen_test]
 fn bad_and_hostile_urls_are_refused_by_the_browser_parser() {
     refused("domain", "not a url", "not a valid absolute URL");
-    refused("redirectUri", "javascript:alert(1)", "not a javascript: URL");
+    refused(
+        "redirectUri",
+        "javascript:alert(1)",
+        "not a javascript: URL",
+    );
     refused("logoutUri", "data:text/html,hi", "not a data: URL");
-    refused("jwksUri", "http://evil.example/jwks.json", "must use https:");
+    refused(
+        "jwksUri",
+        "http://evil.example/jwks.json",
+        "must use https:",
+    );
     refused("domain", "https://d.example.com/login", "bare origin");
     refused("domain", "https://d.example.com/#x", "bare origin");
 }
