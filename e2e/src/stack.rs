@@ -179,6 +179,25 @@ impl Stack {
         text
     }
 
+    /// Redeems an authorization code at devstack's token endpoint, as the
+    /// app would; returns the status and the JSON answer.
+    pub async fn redeem_code(&self, code: &str, verifier: &str) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/oauth2/token", self.devstack.hosted_ui_url()))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("client_id", &self.devstack.client_id()),
+                ("code", code),
+                ("redirect_uri", &self.url("/callback")),
+                ("code_verifier", verifier),
+            ])
+            .send()
+            .await
+            .expect("POST /oauth2/token");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// A value of the app origin's Web Storage (`sessionStorage` or
     /// `localStorage`).
     pub async fn storage(&self, area: &str, key: &str) -> Value {
