@@ -97,9 +97,7 @@ pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Result<(u16, String
         .send()
         .await
         .map_err(|_| network_error(url))?;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    Ok((status, text))
+    Ok(status_and_text(response).await)
 }
 
 /// A GET returning the status and body text.
@@ -108,9 +106,12 @@ pub async fn get_text(url: &str) -> Result<(u16, String), String> {
         .send()
         .await
         .map_err(|_| network_error(url))?;
+    Ok(status_and_text(response).await)
+}
+
+async fn status_and_text(response: gloo_net::http::Response) -> (u16, String) {
     let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    Ok((status, text))
+    (status, response.text().await.unwrap_or_default())
 }
 
 /// The browser hides why a fetch failed; name the usual causes.

@@ -316,31 +316,41 @@ impl Auth {
 
     async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, String> {
         let config = self.config();
-        let (status, body) = post_form(
-            &token_endpoint(&config),
-            &[
+        let response = self
+            .token_request(&[
                 ("grant_type", "authorization_code"),
-                ("client_id", &config.client_id),
                 ("code", code.expose()),
                 ("redirect_uri", &config.redirect_uri),
                 ("code_verifier", verifier.expose()),
-            ],
-        )
-        .await
-        .map_err(|e| format!("token endpoint: {e}"))?;
-        if status != 200 {
-            return Err(token_endpoint_error(status, &body));
-        }
-        let response: TokenResponse = serde_json::from_str(&body).map_err(|_| {
-            "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
-                .to_owned()
-        })?;
+            ])
+            .await?;
         check_token_response(&response)?;
+        let id_token = response
+            .id_token
+            .ok_or("token endpoint: the answer has no id_token")?;
         Ok(TokenSet {
-            id_token: response.id_token.unwrap_or_else(|| Secret::new("")),
+            id_token,
             access_token: response.access_token,
             refresh_token: response.refresh_token,
             flow: "code".into(),
+        })
+    }
+
+    /// A POST to the token endpoint for this public client (`client_id` is
+    /// added); a 200 is parsed, anything else becomes the `auth-error` text.
+    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<TokenResponse, String> {
+        let config = self.config();
+        let mut pairs = vec![("client_id", config.client_id.as_str())];
+        pairs.extend_from_slice(grant);
+        let (status, body) = post_form(&token_endpoint(&config), &pairs)
+            .await
+            .map_err(|e| format!("token endpoint: {e}"))?;
+        if status != 200 {
+            return Err(token_endpoint_error(status, &body));
+        }
+        serde_json::from_str(&body).map_err(|_| {
+            "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
+                .to_owned()
         })
     }
 
@@ -582,22 +592,12 @@ impl Auth {
             .refresh_token
             .as_ref()
             .ok_or("this session has no refresh token (implicit sign-in)")?;
-        let config = self.config();
-        let (status, body) = post_form(
-            &token_endpoint(&config),
-            &[
+        let response = self
+            .token_request(&[
                 ("grant_type", "refresh_token"),
-                ("client_id", &config.client_id),
                 ("refresh_token", refresh_token.expose()),
-            ],
-        )
-        .await
-        .map_err(|e| format!("token endpoint: {e}"))?;
-        if status != 200 {
-            return Err(token_endpoint_error(status, &body));
-        }
-        let response: TokenResponse = serde_json::from_str(&body)
-            .map_err(|_| "token endpoint: the answer is not the expected JSON".to_owned())?;
+            ])
+            .await?;
         let rotated = response.refresh_token.is_some();
         let checked = self.check(tokens.refreshed(response)?, None).await;
         if let Some(failure) = checked.failure() {
