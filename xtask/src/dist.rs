@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cmd::{command, root, run_step};
+use crate::setup::SIZE_TOOLCHAIN;
 use crate::{setup, sizes};
 
 pub fn run() -> Result<()> {
@@ -13,10 +14,22 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release --offline`: opt-level z, LTO, wasm-opt -Oz.
+/// `trunk build --release --offline`: opt-level z, LTO, wasm-opt -Oz, on the
+/// pinned nightly so that the standard library is rebuilt for size and
+/// panics abort without a message or source location. Measured on the
+/// browser bundle: 603.6 to 536.0 KB raw, 196.9 to 178.4 KB brotli.
 pub fn build() -> Result<()> {
     run_step(
-        "release build (trunk build --release --offline)",
-        command("trunk").args(["build", "--release", "--offline"]),
+        &format!("release build (trunk build --release --offline, {SIZE_TOOLCHAIN})"),
+        command("trunk")
+            .args(["build", "--release", "--offline"])
+            .env("RUSTUP_TOOLCHAIN", SIZE_TOOLCHAIN)
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+            .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")
+            .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
+            // Replaces the wasm32 rustflags of .cargo/config.toml, so it
+            // repeats erase_components.
+            .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"),
     )
 }

@@ -15,10 +15,14 @@ const NODE_PACKAGES: [(&str, &str); 2] = [("binaryen", "132.0.0"), ("aws-jwt-ver
 pub const CFN_LINT_VERSION: &str = "1.51.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The pinned nightly that builds the shipped wasm: it rebuilds the standard
+/// library for size and drops panic messages (see `dist::build`).
+pub const SIZE_TOOLCHAIN: &str = "nightly-2026-05-20";
 
 pub fn run() -> Result<()> {
     println!("==> setup: checking tools");
     wasm_target()?;
+    size_toolchain()?;
     trunk()?;
     wasm_bindgen_cli()?;
     node_packages()?;
@@ -39,6 +43,40 @@ fn wasm_target() -> Result<()> {
     run_step(
         "installing the wasm32-unknown-unknown target (rustup)",
         command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+/// The release wasm is built with `-Z build-std`, which needs the standard
+/// library's sources (rust-src) for the pinned nightly.
+fn size_toolchain() -> Result<()> {
+    let has_sources = probe(
+        "rustup",
+        &[
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            SIZE_TOOLCHAIN,
+        ],
+    )
+    .filter(|o| o.status.success())
+    .map(|o| String::from_utf8_lossy(&o.stdout).contains("rust-src"))
+    .unwrap_or(false);
+    if has_sources {
+        println!("    ok  {SIZE_TOOLCHAIN} with rust-src (release wasm build)");
+        return Ok(());
+    }
+    run_step(
+        &format!("installing {SIZE_TOOLCHAIN} with rust-src (rustup, for the release wasm build)"),
+        command("rustup").args([
+            "toolchain",
+            "install",
+            SIZE_TOOLCHAIN,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+        ]),
     )
 }
 
