@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
@@ -20,6 +21,8 @@ use tokio::task::JoinHandle;
 struct Served {
     dir: PathBuf,
     config_json: RwLock<Option<String>>,
+    /// `/config.json` answers 404, as after a deploy that forgot it.
+    config_missing: AtomicBool,
     /// Added to every response, as CloudFront's response headers policy does.
     headers: RwLock<Vec<(HeaderName, HeaderValue)>>,
 }
@@ -37,6 +40,7 @@ impl Site {
         let served = Arc::new(Served {
             dir: dir.to_path_buf(),
             config_json: RwLock::new(config_json),
+            config_missing: AtomicBool::new(false),
             headers: RwLock::new(Vec::new()),
         });
         let app = Router::new()
@@ -59,6 +63,11 @@ impl Site {
     /// Replaces what `/config.json` answers from now on.
     pub fn set_config(&self, text: String) {
         *self.served.config_json.write().expect("config lock") = Some(text);
+    }
+
+    /// Makes `/config.json` answer 404 Not Found from now on.
+    pub fn remove_config(&self) {
+        self.served.config_missing.store(true, Ordering::SeqCst);
     }
 
     /// Adds these headers to every response from now on (e.g. the
@@ -95,6 +104,9 @@ async fn add_headers(State(served): State<Arc<Served>>, req: Request, next: Next
 async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {
     let path = uri.path();
     if path == "/config.json" {
+        if served.config_missing.load(Ordering::SeqCst) {
+            return StatusCode::NOT_FOUND.into_response();
+        }
         let replaced = served.config_json.read().expect("config lock").clone();
         if let Some(text) = replaced {
             return file_response("config.json", text.into_bytes());

@@ -174,6 +174,26 @@ async fn config_that_is_not_json_is_explained() {
     assert_config_error("{\"clientId\": ".to_owned(), None, "not valid JSON").await;
 }
 
+#[tokio::test]
+async fn missing_config_json_is_explained() {
+    let site = site_with(None).await;
+    site.remove_config();
+    let browser = Browser::start().await;
+    browser.goto(&site.url("/")).await;
+    let text = browser.testid("config-error").await.text().await.unwrap();
+    assert!(
+        text.contains("/config.json could not be fetched: the server answered 404 Not Found"),
+        "the error page says what the server answered:\n{text}"
+    );
+    assert!(!browser.has("[data-testid=login]").await);
+    let console = browser.console_log().await;
+    assert!(
+        console.iter().all(|line| !line.contains("Uncaught")),
+        "the early fetch leaves no unhandled rejection: {console:?}"
+    );
+    browser.close().await;
+}
+
 /// `cargo xtask demo` serves public/config.json next to a devstack on its
 /// default ports: the two must describe the same pool, client and URLs.
 #[test]
