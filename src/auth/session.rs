@@ -280,7 +280,15 @@ impl Auth {
                         )
                     }
                 };
-                (self.exchange_code(&code, &verifier).await?, pending)
+                // Verification needs the key set right after the exchange:
+                // fetch both at once, one round trip less before /profile.
+                let keys = self.keys.get_value();
+                let jwks_uri = self.config().jwks_uri.clone();
+                let (tokens, ()) = futures::join!(
+                    self.exchange_code(&code, &verifier),
+                    keys.prefetch(&jwks_uri)
+                );
+                (tokens?, pending)
             }
             CallbackParams::Tokens {
                 id_token,

@@ -44,6 +44,15 @@ impl KeyCache {
     }
 }
 
+impl KeyCache {
+    /// Fetches the key set ahead of need (during the code exchange, so
+    /// verification does not wait for it afterwards). A failure is left for
+    /// the verification that follows to report.
+    pub async fn prefetch(&self, uri: &str) {
+        let _ = self.get(uri, false).await;
+    }
+}
+
 /// Verifies one token and returns the full report (never panics, never
 /// passes a check that could not run).
 pub async fn verify_token(

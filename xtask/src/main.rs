@@ -17,8 +17,9 @@ use anyhow::{bail, Result};
 const HELP: &str = "\
 usage: cargo xtask <command>
 
-  setup   install what the project needs (wasm32 target, Trunk, wasm-bindgen CLI,
-          wasm-opt, Node tools, Chromium + chromedriver), skipping what is there
+  setup   install what the project needs (wasm32 target, the pinned nightly for the
+          release wasm, Trunk, wasm-bindgen CLI, wasm-opt, Node tools, Chromium +
+          chromedriver), skipping what is there
   demo    setup, then start the local dev stack and the app (trunk serve)
   test    setup, then fmt, clippy (native + wasm32), the release build, native
           unit and HTTP tests, wasm-bindgen tests and browser end-to-end tests
