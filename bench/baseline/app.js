@@ -62,6 +62,8 @@ async function callback(config) {
   sessionStorage.removeItem("baseline.pending");
   if (params.get("error")) return fail(`${params.get("error")}: ${params.get("error_description") || ""}`);
   if (!pending || params.get("state") !== pending.state) return fail("state");
+  // The key set is fetched during the exchange, as the app does.
+  const keySet = fetch(config.jwksUri).then((r) => r.json()).catch(() => null);
   const response = await fetch(`${config.domain}/oauth2/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -69,7 +71,8 @@ async function callback(config) {
   });
   if (!response.ok) return fail(`token endpoint: ${(await response.json()).error}`);
   const tokens = await response.json();
-  const jwks = await (await fetch(config.jwksUri)).json();
+  const jwks = await keySet;
+  if (!jwks) return fail("jwks: the key set could not be fetched");
   const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
   try {
     const id = await verify(tokens.id_token, jwks, { issuer, clientId: config.clientId, use: "id", nonce: pending.nonce });
