@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cmd::{command, root, run_step};
-use crate::setup::SIZE_TOOLCHAIN;
+use crate::setup::NIGHTLY;
 use crate::{setup, sizes};
 
 pub fn run() -> Result<()> {
@@ -20,10 +20,10 @@ pub fn run() -> Result<()> {
 /// browser bundle: 603.6 to 536.0 KB raw, 196.9 to 178.4 KB brotli.
 pub fn build() -> Result<()> {
     run_step(
-        &format!("release build (trunk build --release --offline, {SIZE_TOOLCHAIN})"),
+        &format!("release build (trunk build --release --offline, {NIGHTLY})"),
         command("trunk")
             .args(["build", "--release", "--offline"])
-            .env("RUSTUP_TOOLCHAIN", SIZE_TOOLCHAIN)
+            .env("RUSTUP_TOOLCHAIN", NIGHTLY)
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
             .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")

@@ -16,6 +16,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::cmd::{command, probe, root, run_step};
+use crate::setup::{self, NIGHTLY};
 
 pub const TARGETS: [&str; 5] = ["jwt_token", "jwks", "callback", "config", "devstack_http"];
 
@@ -60,10 +61,11 @@ pub fn run(args: &[String]) -> Result<()> {
         .join("fuzz");
     let started = Instant::now();
     run_step(
-        "build the fuzz targets (nightly, no sanitizer)",
+        "build the fuzz targets (pinned nightly, no sanitizer)",
         command("cargo")
             .current_dir(&fuzz_dir)
-            .args(["+nightly", "fuzz", "build", "-s", "none", "--target-dir"])
+            .arg(format!("+{NIGHTLY}"))
+            .args(["fuzz", "build", "-s", "none", "--target-dir"])
             .arg(&target_dir),
     )?;
 
@@ -75,7 +77,8 @@ pub fn run(args: &[String]) -> Result<()> {
         std::fs::create_dir_all(&corpus)?;
         let mut cmd = command("cargo");
         cmd.current_dir(&fuzz_dir)
-            .args(["+nightly", "fuzz", "run", "-s", "none", "--target-dir"])
+            .arg(format!("+{NIGHTLY}"))
+            .args(["fuzz", "run", "-s", "none", "--target-dir"])
             .arg(&target_dir)
             .arg(target)
             .arg(&corpus);
@@ -131,17 +134,9 @@ fn stat(log: &str, name: &str) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// nightly and cargo-fuzz, installed when missing.
+/// The pinned nightly and cargo-fuzz, installed when missing.
 fn ensure_tools() -> Result<()> {
-    let has_nightly = probe("rustup", &["toolchain", "list"])
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("nightly"))
-        .unwrap_or(false);
-    if !has_nightly {
-        run_step(
-            "install the nightly toolchain (cargo-fuzz needs it)",
-            command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
-        )?;
-    }
+    setup::nightly()?;
     let has_fuzz = probe("cargo", &["fuzz", "--version"]).is_some_and(|o| o.status.success());
     if !has_fuzz {
         run_step(

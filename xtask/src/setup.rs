@@ -15,14 +15,15 @@ const NODE_PACKAGES: [(&str, &str); 2] = [("binaryen", "132.0.0"), ("aws-jwt-ver
 pub const CFN_LINT_VERSION: &str = "1.51.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The pinned nightly that builds the shipped wasm: it rebuilds the standard
-/// library for size and drops panic messages (see `dist::build`).
-pub const SIZE_TOOLCHAIN: &str = "nightly-2026-05-20";
+/// The pinned nightly: it builds the shipped wasm (rebuilding the standard
+/// library for size, see `dist::build`) and runs cargo-fuzz. Everything else
+/// uses stable.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
 
 pub fn run() -> Result<()> {
     println!("==> setup: checking tools");
     wasm_target()?;
-    size_toolchain()?;
+    nightly()?;
     trunk()?;
     wasm_bindgen_cli()?;
     node_packages()?;
@@ -46,32 +47,26 @@ fn wasm_target() -> Result<()> {
     )
 }
 
-/// The release wasm is built with `-Z build-std`, which needs the standard
-/// library's sources (rust-src) for the pinned nightly.
-fn size_toolchain() -> Result<()> {
+/// The pinned nightly with rust-src: the release wasm is built with
+/// `-Z build-std`, which needs the standard library's sources.
+pub fn nightly() -> Result<()> {
     let has_sources = probe(
         "rustup",
-        &[
-            "component",
-            "list",
-            "--installed",
-            "--toolchain",
-            SIZE_TOOLCHAIN,
-        ],
+        &["component", "list", "--installed", "--toolchain", NIGHTLY],
     )
     .filter(|o| o.status.success())
     .map(|o| String::from_utf8_lossy(&o.stdout).contains("rust-src"))
     .unwrap_or(false);
     if has_sources {
-        println!("    ok  {SIZE_TOOLCHAIN} with rust-src (release wasm build)");
+        println!("    ok  {NIGHTLY} with rust-src (release wasm, fuzzing)");
         return Ok(());
     }
     run_step(
-        &format!("installing {SIZE_TOOLCHAIN} with rust-src (rustup, for the release wasm build)"),
+        &format!("installing {NIGHTLY} with rust-src (rustup, for the release wasm and fuzzing)"),
         command("rustup").args([
             "toolchain",
             "install",
-            SIZE_TOOLCHAIN,
+            NIGHTLY,
             "--profile",
             "minimal",
             "--component",
