@@ -42,9 +42,7 @@ impl KeyCache {
         *self.jwks.borrow_mut() = Some(jwks.clone());
         Ok(jwks)
     }
-}
 
-impl KeyCache {
     /// Fetches the key set ahead of need (during the code exchange, so
     /// verification does not wait for it afterwards). A failure is left for
     /// the verification that follows to report.
