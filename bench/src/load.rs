@@ -33,15 +33,18 @@ pub async fn run(hosted_ui: &str, api: &str, app_origin: &str) -> Result<Value> 
 async fn id_token(hosted_ui: &str, app_origin: &str) -> Result<String> {
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("response_type", "token")
-        .append_pair("client_id", "7devstack0local0client0abc")
+        .append_pair("client_id", &devstack::Seed::builtin().client.client_id)
         .append_pair("redirect_uri", &format!("{app_origin}/callback"))
         .append_pair("scope", "openid email profile")
         .append_pair("state", "bench")
         .append_pair("nonce", "bench")
         .finish();
-    let answer =
-        e2e::hosted_ui::answer_for(&format!("{hosted_ui}/login?{query}"), "demo", "Passw0rd!")
-            .await;
+    let answer = e2e::hosted_ui::answer_for(
+        &format!("{hosted_ui}/login?{query}"),
+        e2e::stack::USER,
+        e2e::stack::PASSWORD,
+    )
+    .await;
     let fragment = answer.split_once('#').map(|(_, f)| f).unwrap_or("");
     e2e::hosted_ui::param(fragment, "id_token").context("the hosted UI returned no id_token")
 }

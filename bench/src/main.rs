@@ -16,13 +16,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use devstack::Seed;
+use e2e::stack::{PASSWORD, USER};
 use e2e::{Browser, Site};
 use serde_json::{json, Value};
 
 use stats::Summary;
-
-const USER: &str = "demo";
-const PASSWORD: &str = "Passw0rd!";
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -95,19 +94,10 @@ impl Drop for DevStack {
     }
 }
 
-/// The app's config.json for this stack (the baseline reads the same keys).
+/// The app's config.json for this stack, as devstack builds it from the
+/// built-in seed the binary runs with (the baseline reads the same keys).
 fn app_config(stack: &DevStack, origin: &str) -> Value {
-    json!({
-        "clientId": "7devstack0local0client0abc",
-        "domain": stack.hosted_ui,
-        "region": "us-east-1",
-        "userPoolId": "us-east-1_DevStack1",
-        "jwksUri": format!("{}/us-east-1_DevStack1/.well-known/jwks.json", stack.hosted_ui),
-        "apiUrl": stack.api,
-        "scopes": ["openid", "email", "profile", "books/read"],
-        "redirectUri": format!("{origin}/callback"),
-        "logoutUri": format!("{origin}/"),
-    })
+    devstack::app_config_json(&Seed::builtin(), &stack.hosted_ui, &stack.api, Some(origin))
 }
 
 /// One page load with an empty cache (a fresh browser profile): the time
