@@ -15,6 +15,13 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR`, or target/ in the root.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
 /// Where npm-installed tools live (git-ignored).
 pub fn node_tools_dir() -> PathBuf {
     root().join("tools").join("node")

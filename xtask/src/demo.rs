@@ -5,7 +5,7 @@ use std::process::Child;
 
 use anyhow::{Context, Result};
 
-use crate::cmd::{command, root, run_step};
+use crate::cmd::{command, run_step, target_dir};
 use crate::setup;
 
 /// Where `trunk serve` listens (Trunk.toml) and the seed registers callbacks.
@@ -30,11 +30,7 @@ pub fn run(_args: &[String]) -> Result<()> {
 /// devstack with its defaults, which public/config.json matches (a test
 /// keeps the two in step).
 fn start_devstack() -> Result<Child> {
-    let binary = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("debug")
-        .join("devstack");
+    let binary = target_dir().join("debug").join("devstack");
     println!(
         "\n==> starting devstack (hosted UI http://127.0.0.1:4010, API http://127.0.0.1:4011/prod)"
     );

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cmd::{command, probe, root, run_step};
+use crate::cmd::{command, probe, root, run_step, target_dir};
 use crate::setup::{self, NIGHTLY};
 
 pub const TARGETS: [&str; 5] = ["jwt_token", "jwks", "callback", "config", "devstack_http"];
@@ -55,10 +55,7 @@ pub fn run(args: &[String]) -> Result<()> {
     ensure_tools()?;
 
     let fuzz_dir = root().join("fuzz");
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("fuzz");
+    let target_dir = target_dir().join("fuzz");
     let started = Instant::now();
     run_step(
         "build the fuzz targets (pinned nightly, no sanitizer)",

@@ -7,13 +7,12 @@
 //! Both are installed here when missing.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use crate::cmd::{command, probe, root, run_step};
+use crate::cmd::{command, probe, root, run_step, target_dir};
 
 pub const TARGET: &str = "x86_64-unknown-linux-musl";
 
@@ -61,12 +60,6 @@ pub fn run() -> Result<()> {
         "\nUpload them under those keys (docs/deploy.md), e.g.\n    aws s3 cp target/lambda/authorizer.zip s3://ARTIFACT_BUCKET/<S3 key above>"
     );
     Ok(())
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
 }
 
 fn musl_target() -> Result<()> {
