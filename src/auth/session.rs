@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::browser::{self, navigate_away, now, post_form, random_bytes, Area};
 use super::callback::{parse_callback, CallbackParams};
-use super::pending::{check_state, safe_return_to, PendingSignIn};
+use super::pending::{check_state, safe_return_to, PendingSignIn, StateError};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
@@ -269,8 +269,7 @@ impl Auth {
                 ))
             }
             CallbackParams::Code { code, state } => {
-                check_state(pending.as_ref(), state.as_deref()).map_err(|e| e.to_string())?;
-                let pending = pending.ok_or("state: no sign-in is pending in this tab")?;
+                let pending = claim_pending(pending, state.as_deref())?;
                 let verifier = match (&pending.verifier, pending.flow.as_str()) {
                     (Some(verifier), "code") => verifier.clone(),
                     _ => {
@@ -296,8 +295,7 @@ impl Auth {
                 state,
                 ..
             } => {
-                check_state(pending.as_ref(), state.as_deref()).map_err(|e| e.to_string())?;
-                let pending = pending.ok_or("state: no sign-in is pending in this tab")?;
+                let pending = claim_pending(pending, state.as_deref())?;
                 if pending.flow != "implicit" {
                     return Err("state: tokens arrived in the fragment, but this tab started a code sign-in".into());
                 }
@@ -332,10 +330,7 @@ impl Auth {
                 ("code_verifier", verifier.expose()),
             ])
             .await?;
-        check_token_response(&response)?;
-        let id_token = response
-            .id_token
-            .ok_or("token endpoint: the answer has no id_token")?;
+        let id_token = check_token_response(&response)?;
         Ok(TokenSet {
             id_token,
             access_token: response.access_token,
@@ -525,9 +520,12 @@ impl Auth {
             }
             if event.new_value().is_none() {
                 if matches!(this.state.get_untracked(), AuthState::SignedIn(_)) {
-                    this.cancel_refresh();
-                    this.state.set(AuthState::SignedOut);
-                    this.set_notice(NoticeKind::Warn, "You were signed out in another tab.");
+                    // The key is gone already, so end_session's removal
+                    // is a no-op and fires no further event.
+                    this.end_session(Some(Notice::new(
+                        NoticeKind::Warn,
+                        "You were signed out in another tab.",
+                    )));
                 }
             } else {
                 this.restore();
@@ -678,6 +676,15 @@ impl Auth {
             "Tokens forgotten in this browser. The hosted UI still remembers you for up to an hour, so the next sign-in skips the login form. Use Sign out to end that session too.",
         )));
     }
+}
+
+/// The pending sign-in this answer belongs to, if its `state` matches.
+fn claim_pending(
+    pending: Option<PendingSignIn>,
+    state: Option<&str>,
+) -> Result<PendingSignIn, String> {
+    check_state(pending.as_ref(), state).map_err(|e| e.to_string())?;
+    pending.ok_or_else(|| StateError::NothingPending.to_string())
 }
 
 /// The `auth-error` text for a token endpoint error answer.

@@ -32,9 +32,9 @@ pub struct TokenErrorResponse {
     pub error_description: Option<String>,
 }
 
-/// Why a token endpoint answer is not usable; the text starts with the
-/// contract's word for it.
-pub fn check_token_response(response: &TokenResponse) -> Result<(), String> {
+/// The ID token of a usable token endpoint answer, or why the answer is not
+/// usable; the text starts with the contract's word for it.
+pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> {
     if let Some(kind) = &response.token_type {
         if !kind.eq_ignore_ascii_case("bearer") {
             return Err(format!(
@@ -42,10 +42,9 @@ pub fn check_token_response(response: &TokenResponse) -> Result<(), String> {
             ));
         }
     }
-    if response.id_token.is_none() {
-        return Err("token endpoint: the answer has no id_token (is `openid` among the app client's allowed scopes?)".into());
-    }
-    Ok(())
+    response.id_token.clone().ok_or_else(|| {
+        "token endpoint: the answer has no id_token (is `openid` among the app client's allowed scopes?)".into()
+    })
 }
 
 impl TokenSet {

@@ -6,10 +6,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn VerificationReport(report: RwSignal<Option<Report>>, testid: &'static str) -> impl IntoView {
-    let status = move || match report.get() {
-        None => "pending",
-        Some(r) if r.is_valid() => "valid",
-        Some(_) => "invalid",
+    // `with`, not `get`: the status is read four times per change, and a
+    // report is a list of checks with their texts.
+    let status = move || {
+        report.with(|report| match report {
+            None => "pending",
+            Some(r) if r.is_valid() => "valid",
+            Some(_) => "invalid",
+        })
     };
     let badge = move || match status() {
         "valid" => "badge ok",
@@ -17,25 +21,28 @@ pub fn VerificationReport(report: RwSignal<Option<Report>>, testid: &'static str
         _ => "badge",
     };
     let rows = move || {
-        report.get().map(|report| {
-            report
-                .checks
-                .iter()
-                .map(|check| {
-                    let (word, class) = match &check.outcome {
-                        CheckOutcome::Pass(_) => ("pass", "badge ok"),
-                        CheckOutcome::Fail(_) => ("fail", "badge bad"),
-                        CheckOutcome::Skipped(_) => ("skipped", "badge"),
-                    };
-                    view! {
-                        <tr data-check=check.kind.word()>
-                            <th scope="row">{check.kind.label()}</th>
-                            <td><span class=class>{word}</span></td>
-                            <td>{check.outcome.reason().to_owned()}</td>
-                        </tr>
-                    }
-                })
-                .collect_view()
+        report.with(|report| {
+            let report = report.as_ref()?;
+            Some(
+                report
+                    .checks
+                    .iter()
+                    .map(|check| {
+                        let (word, class) = match &check.outcome {
+                            CheckOutcome::Pass(_) => ("pass", "badge ok"),
+                            CheckOutcome::Fail(_) => ("fail", "badge bad"),
+                            CheckOutcome::Skipped(_) => ("skipped", "badge"),
+                        };
+                        view! {
+                            <tr data-check=check.kind.word()>
+                                <th scope="row">{check.kind.label()}</th>
+                                <td><span class=class>{word}</span></td>
+                                <td>{check.outcome.reason().to_owned()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view(),
+            )
         })
     };
     view! {

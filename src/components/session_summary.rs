@@ -13,10 +13,15 @@ use crate::config::Flow;
 use crate::inspect::time::{claim_relative, relative};
 
 #[component]
-pub fn SessionSummary(session: Arc<Session>) -> impl IntoView {
+pub fn SessionSummary(
+    session: Arc<Session>,
+    /// The page's live clock, when it has one already (one timer per page).
+    #[prop(optional)]
+    now: Option<ReadSignal<i64>>,
+) -> impl IntoView {
     let auth = use_auth();
     let can_refresh = session.tokens.refresh_token.is_some();
-    let now = ticking_now();
+    let now = now.unwrap_or_else(ticking_now);
     let exp = session.access.exp();
     let expires = exp.map(local_date).unwrap_or_else(|| "?".into());
     let expiry_words = move || {

@@ -101,7 +101,7 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
         }
     };
     view! {
-        <SessionSummary session=session.clone() />
+        <SessionSummary session=session.clone() now />
         <div class="grid-2 tokens">
             {token_card("id", "ID token", session.id.clone(), session.tokens.id_token.expose().to_owned(), id_report)}
             {token_card("access", "Access token", session.access.clone(), session.tokens.access_token.expose().to_owned(), access_report)}
