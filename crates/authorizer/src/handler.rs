@@ -37,10 +37,6 @@ impl<F: JwksFetcher> Authorizer<F> {
         }
     }
 
-    pub fn config(&self) -> Result<&Config, &ConfigError> {
-        self.config.as_ref()
-    }
-
     /// The Lambda's answer to one event at `now` (Unix seconds).
     pub async fn handle(
         &self,

@@ -135,15 +135,12 @@ impl KeyStore {
     /// Loads `id-NNNN.pem` / `access-NNNN.pem` from `dir`, creating the folder
     /// and a first pair of keys if there are none.
     pub fn load_or_create(dir: &Path) -> anyhow::Result<Self> {
-        let mut id = read_keys(dir, "id-")?;
-        let mut access = read_keys(dir, "access-")?;
+        let id = read_keys(dir, "id-")?;
+        let access = read_keys(dir, "access-")?;
         if id.is_empty() || access.is_empty() || id.len() != access.len() {
             let store = Self::generate()?;
-            id = store.id.clone();
-            access = store.access.clone();
-            let ks = Self { id, access };
-            ks.save(dir)?;
-            return Ok(ks);
+            store.save(dir)?;
+            return Ok(store);
         }
         Ok(Self { id, access })
     }

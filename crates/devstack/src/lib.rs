@@ -24,7 +24,6 @@ pub mod verify;
 pub use clock::{Clock, ManualClock};
 pub use config::seed::{Seed, SeedError};
 pub use config::{AuthorizerMode, DevStackConfig, DEFAULT_API_PORT, DEFAULT_HOSTED_UI_PORT};
-pub use gateway::lambda_authorizer::{decide, AuthorizerDecision};
 pub use keys::KeyStore;
 
 use anyhow::Context;
