@@ -1,7 +1,8 @@
 //! The authorizer's verdict for one token and method, as a pure function:
 //! no I/O, no clock, no environment. devstack's Lambda mode calls this too.
 
-use cognito_jwt::{Expectations, Jwks, TokenUse, UnverifiedToken};
+use cognito_jwt::native::verify_token;
+use cognito_jwt::{parse_failure_report, Expectations, Jwks, TokenUse, UnverifiedToken};
 use serde_json::{json, Value};
 
 use crate::policy::{allowed_routes, MethodArn, MethodCall, PolicyRule};
@@ -87,13 +88,12 @@ pub fn evaluate(
         nonce: None,
         access_token_for_at_hash: None,
     };
-    let report = cognito_jwt::native::verify(raw, jwks, &expect, now);
-    if !report.is_valid() {
+    let (report, token) = match UnverifiedToken::parse(raw) {
+        Ok(token) => (verify_token(&token, jwks, &expect, now), Some(token)),
+        Err(err) => (parse_failure_report(&err), None),
+    };
+    let (true, Some(token)) = (report.is_valid(), token) else {
         return Outcome::unauthorized(report.failure_word().unwrap_or("not verified"));
-    }
-    // Verified above, so this parse cannot fail; if it somehow did, refuse.
-    let Ok(token) = UnverifiedToken::parse(raw) else {
-        return Outcome::unauthorized("parse");
     };
     let Some(sub) = token.sub().filter(|s| !s.is_empty()) else {
         return Outcome::unauthorized("sub");

@@ -61,15 +61,25 @@ pub fn verify_signature(token: &UnverifiedToken, key: &RsaJwk) -> Result<(), Sig
 /// The whole pipeline for a raw token: parse, algorithm, key, signature and
 /// claim checks, with the same report shape the browser builds.
 pub fn verify(raw: &str, jwks: &Jwks, expect: &Expectations, now: i64) -> Report {
-    let token = match UnverifiedToken::parse(raw) {
-        Ok(token) => token,
-        Err(err) => return parse_failure_report(&err),
-    };
+    match UnverifiedToken::parse(raw) {
+        Ok(token) => verify_token(&token, jwks, expect, now),
+        Err(err) => parse_failure_report(&err),
+    }
+}
+
+/// [`verify`] for a token the caller has parsed already and goes on to
+/// read (its `sub`, scopes), so it is parsed once.
+pub fn verify_token(
+    token: &UnverifiedToken,
+    jwks: &Jwks,
+    expect: &Expectations,
+    now: i64,
+) -> Report {
     let signature = jwks
         .select(token.header().kid.as_deref())
         .map_err(|e| e.to_string())
-        .and_then(|key| verify_signature(&token, key).map_err(|e| e.to_string()));
-    assemble_report(&token, jwks, expect, now, signature)
+        .and_then(|key| verify_signature(token, key).map_err(|e| e.to_string()));
+    assemble_report(token, jwks, expect, now, signature)
 }
 
 fn public_key(key: &RsaJwk) -> Result<RsaPublicKey, SignatureError> {

@@ -2,7 +2,8 @@
 //! `cognito-jwt` rules (the same ones the app shows to its users), so the
 //! devstack cannot accept what the app or a real verifier would refuse.
 
-use cognito_jwt::{CheckKind, Expectations, Jwks, TokenUse, UnverifiedToken};
+use cognito_jwt::native::verify_token;
+use cognito_jwt::{parse_failure_report, CheckKind, Expectations, Jwks, TokenUse, UnverifiedToken};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifyError {
@@ -32,9 +33,12 @@ pub fn verify(
         nonce: None,
         access_token_for_at_hash: None,
     };
-    let report = cognito_jwt::native::verify(raw, jwks, &expect, now);
-    if report.is_valid() {
-        return UnverifiedToken::parse(raw).map_err(|e| VerifyError::Invalid(e.to_string()));
+    let (report, token) = match UnverifiedToken::parse(raw) {
+        Ok(token) => (verify_token(&token, jwks, &expect, now), Some(token)),
+        Err(err) => (parse_failure_report(&err), None),
+    };
+    if let (true, Some(token)) = (report.is_valid(), token) {
+        return Ok(token);
     }
     let failures: Vec<_> = report
         .checks
