@@ -27,10 +27,25 @@ pub fn node_tools_dir() -> PathBuf {
     root().join("tools").join("node")
 }
 
-/// PATH with the npm tools and cargo's bin folder first, so Trunk finds
-/// wasm-opt and wasm-bindgen without downloading them.
+/// The project's Python virtual environment (git-ignored), for Python tools.
+pub fn venv_dir() -> PathBuf {
+    root().join("tools").join("venv")
+}
+
+/// A program installed in the project's virtual environment.
+pub fn venv_bin(program: &str) -> PathBuf {
+    venv_dir().join("bin").join(program)
+}
+
+/// PATH with the npm tools and cargo's bin folders first, so Trunk finds
+/// wasm-opt and wasm-bindgen without downloading them. `cargo install` puts
+/// binaries under `CARGO_INSTALL_ROOT` when it is set (CI keeps its tools
+/// there while its crate cache starts empty), else under `CARGO_HOME`.
 pub fn tool_path() -> std::ffi::OsString {
     let mut dirs = vec![node_tools_dir().join("node_modules").join(".bin")];
+    if let Some(root) = std::env::var_os("CARGO_INSTALL_ROOT") {
+        dirs.push(PathBuf::from(root).join("bin"));
+    }
     if let Some(home) = std::env::var_os("CARGO_HOME") {
         dirs.push(PathBuf::from(home).join("bin"));
     } else if let Some(home) = std::env::var_os("HOME") {

@@ -5,7 +5,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cmd::{command, node_tools_dir, probe, root, run_step, version_line};
+use crate::cmd::{
+    command, node_tools_dir, probe, root, run_step, venv_bin, venv_dir, version_line,
+};
+use crate::dist::{rebuilt_std, WASM_TARGET};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
@@ -29,13 +32,14 @@ pub fn run() -> Result<()> {
     node_packages()?;
     cfn_lint()?;
     chromium()?;
+    crate_sources()?;
     println!("==> setup: all tools present");
     Ok(())
 }
 
 fn wasm_target() -> Result<()> {
     let installed = probe("rustup", &["target", "list", "--installed"])
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(WASM_TARGET))
         .unwrap_or(false);
     if installed {
         println!("    ok  wasm32-unknown-unknown target");
@@ -73,6 +77,59 @@ pub fn nightly() -> Result<()> {
             "rust-src",
         ]),
     )
+}
+
+/// Every crate the offline builds need, in the crate cache: the workspace's
+/// (for every target, so `trunk serve --offline` and the Lambda build find
+/// theirs too) and the standard library's own dependencies, which the
+/// release wasm compiles from source under the pinned nightly. A fresh
+/// machine's cache has neither, and `--offline` forbids fetching them later.
+/// An offline `cargo fetch` succeeds only when all of them are present, so it
+/// is the check; the online one runs only when it fails.
+fn crate_sources() -> Result<()> {
+    let fetches = [
+        ("the workspace's crates", Fetch::Workspace),
+        (
+            "the standard library's crates for the release wasm",
+            Fetch::RebuiltStd,
+        ),
+    ];
+    for (what, fetch) in fetches {
+        let present = fetch
+            .command()
+            .arg("--offline")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if present {
+            println!("    ok  {what} (crate cache)");
+            continue;
+        }
+        run_step(
+            &format!("fetching {what} (cargo fetch)"),
+            &mut fetch.command(),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Fetch {
+    Workspace,
+    RebuiltStd,
+}
+
+impl Fetch {
+    fn command(self) -> std::process::Command {
+        let mut fetch = command("cargo");
+        fetch.arg("fetch").arg("--locked");
+        match self {
+            Fetch::Workspace => {}
+            Fetch::RebuiltStd => {
+                rebuilt_std(fetch.args(["--target", WASM_TARGET]));
+            }
+        }
+        fetch
+    }
 }
 
 fn trunk() -> Result<()> {
@@ -160,22 +217,33 @@ fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
     Some(rest[open..open + close].to_owned())
 }
 
+/// cfn-lint in the project's own virtual environment (git-ignored
+/// `tools/venv`), never in the system Python.
 fn cfn_lint() -> Result<()> {
     let wanted = format!("cfn-lint {CFN_LINT_VERSION}");
-    if version_line("cfn-lint").as_deref() == Some(wanted.as_str()) {
-        println!("    ok  {wanted}");
+    let cfn_lint = venv_bin("cfn-lint");
+    if version_line(&cfn_lint.to_string_lossy()).as_deref() == Some(wanted.as_str()) {
+        println!("    ok  {wanted} (tools/venv)");
         return Ok(());
     }
-    let python = ["python3", "python"]
-        .into_iter()
-        .find(|p| version_line(p).is_some())
-        .context("Python 3 with pip is needed for cfn-lint; install python3 and python3-pip")?;
+    let python = venv_bin("python");
+    if !python.is_file() {
+        let system_python = ["python3", "python"]
+            .into_iter()
+            .find(|p| version_line(p).is_some())
+            .context("Python 3 is needed for cfn-lint; install python3 (with its venv module)")?;
+        run_step(
+            "creating the Python virtual environment tools/venv",
+            command(system_python).arg("-m").arg("venv").arg(venv_dir()),
+        )?;
+    }
     run_step(
-        &format!("installing cfn-lint {CFN_LINT_VERSION} (pip)"),
-        command(python).args([
+        &format!("installing cfn-lint {CFN_LINT_VERSION} (pip, into tools/venv)"),
+        command(&python).args([
             "-m",
             "pip",
             "install",
+            "--quiet",
             "--disable-pip-version-check",
             &format!("cfn-lint=={CFN_LINT_VERSION}"),
         ]),

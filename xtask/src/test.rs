@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::cmd::{command, root, run_step};
+use crate::cmd::{command, root, run_step, venv_bin};
 use crate::setup::{CHROMEDRIVER, CHROMIUM};
 use crate::{dist, setup};
 
@@ -44,7 +44,7 @@ pub fn run() -> Result<()> {
     )?;
     run_step(
         "cfn-lint infra/*.yaml",
-        command("cfn-lint").args(infra_templates()?),
+        command(venv_bin("cfn-lint")).args(infra_templates()?),
     )?;
     // The end-to-end tests drive this release build, so it comes first.
     dist::build()?;
