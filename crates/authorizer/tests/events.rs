@@ -430,6 +430,25 @@ async fn wrong_issuer_client_and_token_use_are_unauthorized() {
 }
 
 #[tokio::test]
+async fn claims_of_the_wrong_json_type_are_unauthorized_not_denied() {
+    // A `scope` that is not a string once read as "no scopes", a valid
+    // token merely forbidden (403); aws-jwt-verify refuses the token (401).
+    let cases: [(&str, Edit); 4] = [
+        (
+            "scope an array",
+            Box::new(|c| c["scope"] = json!(["email"])),
+        ),
+        ("scope a number", Box::new(|c| c["scope"] = json!(1))),
+        ("jti a number", Box::new(|c| c["jti"] = json!(42))),
+        ("aud a number", Box::new(|c| c["aud"] = json!(7))),
+    ];
+    for (why, edit) in cases {
+        let token = access_token_with(edit);
+        assert_unauthorized(&format!("Bearer {token}"), why).await;
+    }
+}
+
+#[tokio::test]
 async fn an_id_token_is_unauthorized() {
     let id_claims = json!({
         "sub": SUB, "iss": ISS, "aud": CLIENT, "token_use": "id",

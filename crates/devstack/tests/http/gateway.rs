@@ -84,6 +84,11 @@ async fn cognito_authorizer_wants_an_id_token() {
     assert_eq!(body["authorizer"]["claims"]["email_verified"], "true");
     assert_eq!(body["authorizer"]["claims"]["cognito:username"], "demo");
     ok(s.book(Some(&format!("Bearer {id}"))).await).await;
+    // API Gateway takes the value as it comes: one space after `Bearer`,
+    // nothing trimmed (HTTP itself drops only whitespace around the value).
+    unauthorized(s.book(Some(&format!("Bearer  {id}"))).await).await;
+    unauthorized(s.book(Some(&format!("Bearer\t{id}"))).await).await;
+    unauthorized(s.book(Some(&format!("bearer {id}"))).await).await;
     unauthorized(s.book(Some(access)).await).await;
     unauthorized(s.book(Some(&format!("Bearer {access}"))).await).await;
     unauthorized(s.book(None).await).await;
