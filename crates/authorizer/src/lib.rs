@@ -28,4 +28,4 @@ pub mod policy;
 pub use config::{Config, ConfigError};
 pub use decision::{decide, evaluate, AuthorizerContext, AuthorizerDecision, Outcome, Settings};
 pub use jwks_cache::{FetchError, JwksCache, JwksFetcher, MIN_REFETCH_SECONDS};
-pub use policy::{MethodArn, MethodCall, PolicyRule};
+pub use policy::{MethodArn, MethodCall, PolicyRule, Route, RouteError};

@@ -341,19 +341,13 @@ impl Seed {
                 format!("not a regex: {e}"),
             )
         })?;
-        for (i, rule) in self.api.lambda_policy.iter().enumerate() {
-            for (j, route) in rule.allow.iter().enumerate() {
-                if route
-                    .split_once(' ')
-                    .is_none_or(|(_, p)| !p.starts_with('/'))
-                {
-                    return Err(invalid(
-                        format!("api.lambda_policy[{i}].allow[{j}]"),
-                        "must be `VERB /path`",
-                    ));
-                }
-            }
-        }
+        // The Lambda's own rule (SCOPE_POLICY is checked the same way).
+        authorizer::policy::validate_policy(&self.api.lambda_policy).map_err(|e| {
+            invalid(
+                format!("api.lambda_policy[{}].allow[{}]", e.rule, e.route),
+                e.reason,
+            )
+        })?;
         for (i, u) in self.users.iter().enumerate() {
             if u.username.is_empty() {
                 return Err(invalid(format!("users[{i}].username"), "must not be empty"));
@@ -402,6 +396,21 @@ mod tests {
             s.issuer(),
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_DevStack1"
         );
+    }
+
+    #[test]
+    fn lambda_routes_with_a_wildcard_inside_are_refused() {
+        // Literal in the live decision, a wildcard in the cached policy.
+        for route in ["GET /bo*k", "GET /book?", "GET /*/book", "GET book"] {
+            let text = DEFAULT_SEED_TOML
+                .replace(r#"allow = ["GET /book"]"#, &format!("allow = [{route:?}]"));
+            assert_ne!(text, DEFAULT_SEED_TOML);
+            let err = Seed::parse(&text, "t").unwrap_err().to_string();
+            assert!(
+                err.contains("api.lambda_policy[0].allow[0]"),
+                "{route}: {err}"
+            );
+        }
     }
 
     #[test]

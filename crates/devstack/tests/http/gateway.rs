@@ -180,12 +180,14 @@ async fn lambda_authorizer_decision_table() {
     unauthorized(s.book(Some("Bearer ")).await).await;
     unauthorized(s.book(Some(&format!("Bearer {id}"))).await).await;
     unauthorized(s.book(Some(&format!("Bearer {}", tamper(access)))).await).await;
-    // Valid token without an allowing scope: explicit deny.
-    let no_email = s.tokens(&[("scope", "openid books/read")], "demo").await;
+    // Valid token without an allowing scope: explicit deny. The seed's
+    // Lambda route wants books/read; email, which every user has, is not
+    // enough.
+    let email_only = s.tokens(&[("scope", "openid email profile")], "demo").await;
     denied(
         s.book(Some(&format!(
             "Bearer {}",
-            no_email["access_token"].as_str().unwrap()
+            email_only["access_token"].as_str().unwrap()
         )))
         .await,
     )
