@@ -32,6 +32,8 @@ pub struct Shared {
     pub seed: Seed,
     pub clock: Clock,
     pub store: Store,
+    /// API Gateway's authorizer result cache.
+    pub authorizer_cache: crate::gateway::authorizer_cache::AuthorizerCache,
     pub gateway_cors: bool,
     /// `^(?:expr)$`: API Gateway matches the whole header value.
     pub identity_regex: regex::Regex,
@@ -68,6 +70,7 @@ impl Shared {
             seed,
             clock,
             store: Store::default(),
+            authorizer_cache: Default::default(),
             gateway_cors,
             identity_regex,
             hosted_ui_url,
