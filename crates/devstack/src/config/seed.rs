@@ -294,7 +294,10 @@ impl Seed {
         })
     }
 
-    fn validate(&self) -> Result<(), SeedError> {
+    /// Every rule a seed file is held to; [`crate::start`] applies it to
+    /// seeds built in code too (a route becomes an axum route, and a bad one
+    /// would panic the router).
+    pub fn validate(&self) -> Result<(), SeedError> {
         let region = &self.pool.region;
         if region.is_empty()
             || !region
