@@ -294,10 +294,7 @@ impl Seed {
         })
     }
 
-    /// Every rule a seed file is held to; [`crate::start`] applies it to
-    /// seeds built in code too (a route becomes an axum route, and a bad one
-    /// would panic the router).
-    pub fn validate(&self) -> Result<(), SeedError> {
+    fn validate(&self) -> Result<(), SeedError> {
         let region = &self.pool.region;
         if region.is_empty()
             || !region
@@ -396,25 +393,7 @@ impl Seed {
                 format!("not a regex: {e}"),
             )
         })?;
-        // The Lambda's own rule (SCOPE_POLICY is checked the same way).
-        authorizer::policy::validate_policy(&self.api.lambda_policy).map_err(|e| {
-            invalid(
-                format!("api.lambda_policy[{}].allow[{}]", e.rule, e.route),
-                e.reason,
-            )
-        })?;
-        self.validate_routes()?;
-        let ttl = &self.api.cache_ttl_seconds;
-        for (field, v) in [
-            ("api.cache_ttl_seconds.cognito", ttl.cognito),
-            ("api.cache_ttl_seconds.cognito_scopes", ttl.cognito_scopes),
-            ("api.cache_ttl_seconds.lambda", ttl.lambda),
-        ] {
-            // API Gateway's own range for AuthorizerResultTtlInSeconds.
-            if !(0..=3600).contains(&v) {
-                return Err(invalid(field, format!("must be 0..=3600 seconds, got {v}")));
-            }
-        }
+        self.validate_api()?;
         for (i, u) in self.users.iter().enumerate() {
             if u.username.is_empty() {
                 return Err(invalid(format!("users[{i}].username"), "must not be empty"));
@@ -440,6 +419,32 @@ impl Seed {
 }
 
 impl Seed {
+    /// The rules for what the API serves: Lambda routes, the API's routes
+    /// and the cache TTLs. [`crate::start`] applies them to seeds built in
+    /// code too (tests bend other rules on purpose, such as 2-second tokens,
+    /// but a bad route becomes a bad axum route).
+    pub fn validate_api(&self) -> Result<(), SeedError> {
+        // The Lambda's own rule (SCOPE_POLICY is checked the same way).
+        authorizer::policy::validate_policy(&self.api.lambda_policy).map_err(|e| {
+            invalid(
+                format!("api.lambda_policy[{}].allow[{}]", e.rule, e.route),
+                e.reason,
+            )
+        })?;
+        let ttl = &self.api.cache_ttl_seconds;
+        for (field, v) in [
+            ("api.cache_ttl_seconds.cognito", ttl.cognito),
+            ("api.cache_ttl_seconds.cognito_scopes", ttl.cognito_scopes),
+            ("api.cache_ttl_seconds.lambda", ttl.lambda),
+        ] {
+            // API Gateway's own range for AuthorizerResultTtlInSeconds.
+            if !(0..=3600).contains(&v) {
+                return Err(invalid(field, format!("must be 0..=3600 seconds, got {v}")));
+            }
+        }
+        self.validate_routes()
+    }
+
     /// Each route is `VERB /path`, literal (it becomes an axum route and a
     /// method ARN): an upper-case verb other than OPTIONS (preflights are
     /// answered without an authorizer), a path of `/`-separated

@@ -204,7 +204,7 @@ fn bad_seed_errors_name_the_field() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_seed_built_in_code_is_checked_like_a_seed_file() {
+async fn routes_of_a_seed_built_in_code_are_checked_like_a_seed_file() {
     let mut cfg = devstack::DevStackConfig::from_seed(devstack::Seed::builtin());
     cfg.hosted_ui_port = 0;
     cfg.api_port = 0;
