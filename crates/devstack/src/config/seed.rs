@@ -154,6 +154,15 @@ impl Default for CacheTtl {
 }
 
 impl CacheTtl {
+    /// No caching: every call asks the authorizer.
+    pub fn off() -> Self {
+        Self {
+            cognito: 0,
+            cognito_scopes: 0,
+            lambda: 0,
+        }
+    }
+
     pub fn for_mode(&self, mode: super::AuthorizerMode) -> i64 {
         match mode {
             super::AuthorizerMode::Cognito => self.cognito,
