@@ -32,6 +32,10 @@ pub struct Shared {
     pub seed: Seed,
     pub clock: Clock,
     pub store: Store,
+    /// Failed sign-in throttling for the hosted UI.
+    pub lockouts: crate::hosted_ui::lockout::Lockouts,
+    /// API Gateway's authorizer result cache.
+    pub authorizer_cache: crate::gateway::authorizer_cache::AuthorizerCache,
     pub gateway_cors: bool,
     /// `^(?:expr)$`: API Gateway matches the whole header value.
     pub identity_regex: regex::Regex,
@@ -68,6 +72,8 @@ impl Shared {
             seed,
             clock,
             store: Store::default(),
+            lockouts: Default::default(),
+            authorizer_cache: Default::default(),
             gateway_cors,
             identity_regex,
             hosted_ui_url,
