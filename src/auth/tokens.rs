@@ -47,14 +47,24 @@ pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> 
     })
 }
 
+/// A refreshed session must be the same user: the new ID token's `sub`
+/// equals the session's. A pool never changes it, so a different one means
+/// the answer belongs to someone else's session.
+pub fn same_user(session_sub: Option<&str>, refreshed_sub: Option<&str>) -> Result<(), String> {
+    match (session_sub, refreshed_sub) {
+        (Some(before), Some(after)) if !before.is_empty() && before == after => Ok(()),
+        _ => Err("sub: the refreshed ID token belongs to another user (its sub differs from the session's); you are signed out".into()),
+    }
+}
+
 impl TokenSet {
-    /// The set after a refresh: new ID and access tokens, and the new
+    /// The set after a refresh (a usable answer: see
+    /// [`check_token_response`]): new ID and access tokens, and the new
     /// refresh token only when the pool rotates them (without rotation
     /// Cognito sends none, and the old one stays valid).
     pub fn refreshed(&self, response: TokenResponse) -> Result<TokenSet, String> {
-        let id_token = response
-            .id_token
-            .ok_or("token endpoint: the refresh answer has no id_token")?;
+        // The same checks as at sign-in: Bearer, and an ID token.
+        let id_token = check_token_response(&response)?;
         Ok(TokenSet {
             id_token,
             access_token: response.access_token,
@@ -108,6 +118,36 @@ mod tests {
         assert!(set()
             .refreshed(response(r#"{"access_token":"a2"}"#))
             .is_err());
+    }
+
+    #[test]
+    fn refresh_with_another_token_type_is_refused() {
+        let error = set()
+            .refreshed(response(
+                r#"{"access_token":"a2","id_token":"i2","token_type":"mac"}"#,
+            ))
+            .unwrap_err();
+        assert!(error.starts_with("token endpoint: token_type"), "{error}");
+        assert!(set()
+            .refreshed(response(
+                r#"{"access_token":"a2","id_token":"i2","token_type":"bearer"}"#
+            ))
+            .is_ok());
+    }
+
+    #[test]
+    fn a_refreshed_session_is_the_same_user() {
+        assert_eq!(same_user(Some("u-1"), Some("u-1")), Ok(()));
+        for (before, after) in [
+            (Some("u-1"), Some("u-2")),
+            (Some("u-1"), None),
+            (None, Some("u-1")),
+            (None, None),
+            (Some(""), Some("")),
+        ] {
+            let error = same_user(before, after).unwrap_err();
+            assert!(error.starts_with("sub: "), "{error}");
+        }
     }
 
     #[test]
