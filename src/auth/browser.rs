@@ -192,3 +192,24 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|_| "the browser refused to copy (permission denied?)".to_owned())
 }
+
+/// Resolves after `ms` milliseconds (`setTimeout`).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// `work`'s result, or `None` when it takes longer than `ms` milliseconds.
+pub async fn within<T>(ms: i32, work: impl std::future::Future<Output = T>) -> Option<T> {
+    use futures::future::{select, Either};
+    let work = std::pin::pin!(work);
+    let timer = std::pin::pin!(sleep_ms(ms));
+    match select(work, timer).await {
+        Either::Left((value, _)) => Some(value),
+        Either::Right(_) => None,
+    }
+}

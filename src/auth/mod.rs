@@ -8,11 +8,16 @@ pub mod browser;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 pub mod callback;
+pub mod gate;
+pub mod lifecycle;
+mod lock;
+pub mod pairing;
 pub mod pending;
 pub mod pkce;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+pub mod tabs;
 mod timing;
 pub mod tokens;
 pub mod urls;

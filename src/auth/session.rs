@@ -13,15 +13,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::browser::{self, navigate_away, now, post_form, random_bytes, Area};
-use super::callback::{parse_callback, CallbackParams};
-use super::pending::{check_state, safe_return_to, PendingSignIn, StateError};
+use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
+use super::callback::parse_callback;
+use super::gate::session_gate;
+use super::lifecycle::{Lifecycle, Ticket};
+use super::lock;
+use super::pairing::{pair, Paired};
+use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
-use super::tokens::{check_token_response, TokenErrorResponse, TokenResponse, TokenSet};
+use super::tabs::{compare, Stored};
+use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
 use super::verify::{verify_token, KeyCache};
 use crate::app::SharedConfig;
@@ -33,6 +38,13 @@ pub const SESSION_KEY: &str = "cognito-spa.session";
 const PENDING_KEY: &str = "cognito-spa.pending";
 /// A message to show after a full page load (sign-out leaves the app).
 const NOTICE_KEY: &str = "cognito-spa.notice";
+/// With `tokenStorage: "local"`, the tab holding this lock is the one that
+/// refreshes; the others take its result.
+const REFRESH_LOCK: &str = "cognito-spa.refresh";
+/// Sign-out waits this long for `/oauth2/revoke`, then leaves anyway: the
+/// tokens are gone from storage already, and a hung request must not keep
+/// the user from reaching `/logout`.
+const REVOKE_LIMIT_MS: i32 = 4_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NoticeKind {
@@ -89,6 +101,15 @@ pub enum AuthState {
     SignedIn(Arc<Session>),
 }
 
+/// Why a refresh brought no new tokens.
+enum RefreshError {
+    /// The session cannot be refreshed: the `auth-error`-style reason.
+    Failed(String),
+    /// The session moved on meanwhile (sign-out began, another tab
+    /// refreshed or signed out): the result is dropped, nothing is written.
+    Dropped,
+}
+
 /// What a refresh brought.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshOutcome {
@@ -108,6 +129,7 @@ pub struct Auth {
     config: StoredValue<SharedConfig>,
     keys: StoredValue<KeyCache, LocalStorage>,
     refresh_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    lifecycle: StoredValue<Lifecycle, LocalStorage>,
 }
 
 pub fn use_auth() -> Auth {
@@ -122,23 +144,9 @@ struct Checked {
 }
 
 impl Checked {
-    fn is_valid(&self) -> bool {
-        self.id_report.is_valid() && self.access_report.is_valid()
-    }
-
-    /// The first failed check, in the contract's words: `word: reason (which token)`.
-    fn failure(&self) -> Option<String> {
-        let describe = |report: &Report, which: &str| {
-            report.first_failure().map(|check| {
-                format!(
-                    "{}: {} ({which})",
-                    check.kind.word(),
-                    check.outcome.reason()
-                )
-            })
-        };
-        describe(&self.id_report, "ID token")
-            .or_else(|| describe(&self.access_report, "access token"))
+    /// `Ok` only if both reports are valid (see `gate`).
+    fn gate(&self) -> Result<(), String> {
+        session_gate(&self.id_report, &self.access_report)
     }
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
@@ -180,6 +188,7 @@ impl Auth {
             config: StoredValue::new(config),
             keys: StoredValue::new_local(KeyCache::default()),
             refresh_timer: StoredValue::new_local(None),
+            lifecycle: StoredValue::new_local(Lifecycle::default()),
         };
         provide_context(auth);
         auth.restore();
@@ -205,6 +214,18 @@ impl Auth {
             AuthState::SignedIn(session) => Some(session),
             _ => None,
         }
+    }
+
+    fn ticket(&self) -> Ticket {
+        self.lifecycle.get_value().ticket()
+    }
+
+    fn may_apply(&self, ticket: Ticket) -> bool {
+        self.lifecycle.get_value().may_apply(ticket)
+    }
+
+    fn signing_out(&self) -> bool {
+        self.lifecycle.get_value().signing_out()
     }
 
     fn set_notice(&self, kind: NoticeKind, text: impl Into<String>) {
@@ -259,26 +280,12 @@ impl Auth {
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
         let pending: Option<PendingSignIn> = browser::take(Area::Session, PENDING_KEY);
         let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
-        let (tokens, pending) = match params {
-            CallbackParams::IdpError {
-                error, description, ..
+        let (tokens, pending) = match pair(params, pending)? {
+            Paired::Code {
+                code,
+                verifier,
+                pending,
             } => {
-                return Err(format!(
-                    "{error}: {}",
-                    description.unwrap_or_else(|| "the hosted UI reported an error".to_owned())
-                ))
-            }
-            CallbackParams::Code { code, state } => {
-                let pending = claim_pending(pending, state.as_deref())?;
-                let verifier = match (&pending.verifier, pending.flow.as_str()) {
-                    (Some(verifier), "code") => verifier.clone(),
-                    _ => {
-                        return Err(
-                            "state: a code arrived, but this tab started an implicit sign-in"
-                                .into(),
-                        )
-                    }
-                };
                 // Verification needs the key set right after the exchange:
                 // fetch both at once, one round trip less before /profile.
                 let keys = self.keys.get_value();
@@ -289,19 +296,11 @@ impl Auth {
                 );
                 (tokens?, pending)
             }
-            CallbackParams::Tokens {
+            Paired::Tokens {
                 id_token,
                 access_token,
-                state,
-                ..
+                pending,
             } => {
-                let pending = claim_pending(pending, state.as_deref())?;
-                if pending.flow != "implicit" {
-                    return Err("state: tokens arrived in the fragment, but this tab started a code sign-in".into());
-                }
-                let id_token = id_token.ok_or(
-                    "token endpoint: the response has no id_token (is `openid` among the requested scopes?)",
-                )?;
                 let tokens = TokenSet {
                     id_token,
                     access_token,
@@ -312,10 +311,12 @@ impl Auth {
             }
         };
         let checked = self.check(tokens, Some(pending.nonce.expose())).await;
-        if let Some(failure) = checked.failure() {
-            return Err(failure);
+        checked.gate()?;
+        // A new sign-in replaces whatever session there was, so it takes
+        // no ticket; only a sign-out that began meanwhile stops it.
+        if !self.start_session(checked.into_session()?, None) {
+            return Err("state: sign-out began while this sign-in completed; sign in again".into());
         }
-        self.start_session(checked.into_session()?);
         self.notice.set(None);
         Ok(pending.return_to)
     }
@@ -429,7 +430,18 @@ impl Auth {
         )
     }
 
-    fn start_session(&self, session: Session) {
+    /// Makes `session` the current one, unless the step that produced it
+    /// started with a `ticket` that is stale by now or sign-out has begun;
+    /// returns whether it did.
+    fn start_session(&self, session: Session, ticket: Option<Ticket>) -> bool {
+        let allowed = match ticket {
+            Some(ticket) => self.may_apply(ticket),
+            None => !self.signing_out(),
+        };
+        if !allowed {
+            return false;
+        }
+        self.lifecycle.update_value(Lifecycle::advance);
         if let Some(area) = self.area() {
             if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
                 self.set_notice(
@@ -440,10 +452,17 @@ impl Auth {
         }
         self.schedule_refresh(&session);
         self.state.set(AuthState::SignedIn(Arc::new(session)));
+        true
     }
 
-    /// Drops every stored token and shows `notice`.
+    /// Drops every stored token and shows `notice`. During sign-out the
+    /// page's state stays as it is: a page that reacted to "signed out"
+    /// (/profile starts sign-in) would race the navigation to /logout.
     fn end_session(&self, notice: Option<Notice>) {
+        if self.signing_out() {
+            return;
+        }
+        self.lifecycle.update_value(Lifecycle::advance);
         self.cancel_refresh();
         self.last_refresh.set(None);
         if let Some(area) = self.area() {
@@ -458,6 +477,10 @@ impl Auth {
     /// Re-validates a stored session: valid → signed in; expired → one
     /// refresh attempt; anything else → signed out with the reason.
     fn restore(&self) {
+        if self.signing_out() {
+            // Whatever another tab stores now must not sign this one back in.
+            return;
+        }
         let stored: Option<TokenSet> = self
             .area()
             .and_then(|area| browser::load(area, SESSION_KEY));
@@ -467,14 +490,20 @@ impl Auth {
         };
         self.state.set(AuthState::Checking);
         let this = *self;
-        spawn_local(async move { this.revalidate(tokens).await });
+        let ticket = self.ticket();
+        spawn_local(async move { this.revalidate(tokens, ticket).await });
     }
 
-    async fn revalidate(&self, tokens: TokenSet) {
+    async fn revalidate(&self, tokens: TokenSet, ticket: Ticket) {
         let checked = self.check(tokens.clone(), None).await;
-        if checked.is_valid() {
+        if !self.may_apply(ticket) {
+            return;
+        }
+        if checked.gate().is_ok() {
             match checked.into_session() {
-                Ok(session) => self.start_session(session),
+                Ok(session) => {
+                    self.start_session(session, Some(ticket));
+                }
                 Err(error) => self.end_session(Some(Notice::new(NoticeKind::Bad, error))),
             }
             return;
@@ -482,7 +511,7 @@ impl Auth {
         if checked.only_expired() {
             if tokens.refresh_token.is_some() {
                 self.refreshing.set(true);
-                let refreshed = self.refresh_tokens(&tokens).await;
+                let refreshed = self.refresh_tokens(&tokens, ticket).await;
                 self.refreshing.set(false);
                 if refreshed.is_ok() {
                     self.set_notice(
@@ -498,7 +527,7 @@ impl Auth {
             }
             return;
         }
-        let reason = checked.failure().unwrap_or_else(|| "unknown".into());
+        let reason = checked.gate().err().unwrap_or_else(|| "unknown".into());
         self.end_session(Some(Notice::new(
             NoticeKind::Bad,
             format!(
@@ -522,10 +551,7 @@ impl Auth {
                 if matches!(this.state.get_untracked(), AuthState::SignedIn(_)) {
                     // The key is gone already, so end_session's removal
                     // is a no-op and fires no further event.
-                    this.end_session(Some(Notice::new(
-                        NoticeKind::Warn,
-                        "You were signed out in another tab.",
-                    )));
+                    this.end_session(Some(signed_out_elsewhere()));
                 }
             } else {
                 this.restore();
@@ -574,78 +600,197 @@ impl Auth {
             return Err("a refresh is already running".into());
         }
         self.refreshing.set(true);
-        let outcome = self.refresh_tokens(&session.tokens).await;
+        let result = self.refresh_tokens(&session.tokens, self.ticket()).await;
         self.refreshing.set(false);
+        let outcome = match result {
+            Ok(outcome) => Ok(outcome),
+            Err(RefreshError::Failed(error)) => Err(error),
+            Err(RefreshError::Dropped) => match self.picked_up(&session.tokens) {
+                Some(outcome) => Ok(outcome),
+                None => return Err("the session ended while the refresh ran".into()),
+            },
+        };
         self.last_refresh.set(Some(outcome.clone()));
         outcome
     }
 
+    /// When another tab's refresh became this tab's session meanwhile: what
+    /// it brought, compared with the set this refresh started from.
+    fn picked_up(&self, started_from: &TokenSet) -> Option<RefreshOutcome> {
+        let current = self.session().filter(|_| !self.signing_out())?;
+        (current.tokens != *started_from).then(|| RefreshOutcome {
+            access_expires_at: current.access.exp(),
+            rotated: current.tokens.refresh_token != started_from.refresh_token,
+        })
+    }
+
     /// On failure the user is signed out with the reason: a session that
-    /// cannot be refreshed is about to stop working anyway.
-    async fn refresh_tokens(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
-        let result = self.try_refresh(tokens).await;
-        if let Err(error) = &result {
-            self.end_session(Some(Notice::new(
-                NoticeKind::Bad,
-                format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
-            )));
+    /// cannot be refreshed is about to stop working anyway. With shared
+    /// storage one tab refreshes at a time.
+    async fn refresh_tokens(
+        &self,
+        tokens: &TokenSet,
+        ticket: Ticket,
+    ) -> Result<RefreshOutcome, RefreshError> {
+        let result = if self.area() == Some(Area::Local) {
+            lock::exclusive(REFRESH_LOCK, self.try_refresh(tokens, ticket, true)).await
+        } else {
+            self.try_refresh(tokens, ticket, false).await
+        };
+        if let Err(RefreshError::Failed(error)) = &result {
+            if self.may_apply(ticket) {
+                self.end_session(Some(Notice::new(
+                    NoticeKind::Bad,
+                    format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
+                )));
+            }
         }
         result
     }
 
-    async fn try_refresh(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
-        let refresh_token = tokens
-            .refresh_token
-            .as_ref()
-            .ok_or("this session has no refresh token (implicit sign-in)")?;
-        let response = self
+    /// What the shared storage holds now, against `tokens`.
+    fn stored(&self, tokens: &TokenSet) -> Stored {
+        compare(tokens, browser::load(Area::Local, SESSION_KEY))
+    }
+
+    /// `shared`: the tokens live in localStorage, which other tabs change.
+    async fn try_refresh(
+        &self,
+        tokens: &TokenSet,
+        ticket: Ticket,
+        shared: bool,
+    ) -> Result<RefreshOutcome, RefreshError> {
+        let refresh_token = tokens.refresh_token.as_ref().ok_or_else(|| {
+            RefreshError::Failed("this session has no refresh token (implicit sign-in)".into())
+        })?;
+        if !self.may_apply(ticket) {
+            return Err(RefreshError::Dropped);
+        }
+        if shared {
+            // This tab may have waited for the lock while another refreshed.
+            match self.stored(tokens) {
+                Stored::Unchanged => {}
+                Stored::Replaced(set) => return self.adopt(set, tokens, ticket).await,
+                Stored::Gone => {
+                    if self.may_apply(ticket) {
+                        self.end_session(Some(signed_out_elsewhere()));
+                    }
+                    return Err(RefreshError::Dropped);
+                }
+            }
+        }
+        let answer = self
             .token_request(&[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh_token.expose()),
             ])
-            .await?;
+            .await;
+        let response = match answer {
+            Ok(response) => response,
+            Err(error) => {
+                // A tab without the lock may have rotated the token first.
+                if let (true, Stored::Replaced(set)) = (shared, self.stored(tokens)) {
+                    return self.adopt(set, tokens, ticket).await;
+                }
+                return Err(RefreshError::Failed(error));
+            }
+        };
         let rotated = response.refresh_token.is_some();
-        let checked = self.check(tokens.refreshed(response)?, None).await;
-        if let Some(failure) = checked.failure() {
-            return Err(failure);
+        let refreshed = tokens.refreshed(response).map_err(RefreshError::Failed)?;
+        let session = self
+            .verify_refreshed(refreshed, tokens)
+            .await
+            .map_err(RefreshError::Failed)?;
+        if shared && self.stored(tokens) != Stored::Unchanged {
+            // Signed out (or in) elsewhere while the answer came.
+            return Err(RefreshError::Dropped);
         }
-        let session = checked.into_session()?;
         let outcome = RefreshOutcome {
             access_expires_at: session.access.exp(),
             rotated,
         };
-        self.start_session(session);
+        if !self.start_session(session, Some(ticket)) {
+            return Err(RefreshError::Dropped);
+        }
         Ok(outcome)
+    }
+
+    /// Takes the set another tab stored after refreshing, verified like any
+    /// refresh answer.
+    async fn adopt(
+        &self,
+        set: TokenSet,
+        started_from: &TokenSet,
+        ticket: Ticket,
+    ) -> Result<RefreshOutcome, RefreshError> {
+        let rotated = set.refresh_token != started_from.refresh_token;
+        let session = self
+            .verify_refreshed(set, started_from)
+            .await
+            .map_err(RefreshError::Failed)?;
+        let outcome = RefreshOutcome {
+            access_expires_at: session.access.exp(),
+            rotated,
+        };
+        if !self.start_session(session, Some(ticket)) {
+            return Err(RefreshError::Dropped);
+        }
+        Ok(outcome)
+    }
+
+    /// A refreshed set passes the sign-in checks (bar the nonce) and is the
+    /// same user as the set it replaces.
+    async fn verify_refreshed(
+        &self,
+        refreshed: TokenSet,
+        started_from: &TokenSet,
+    ) -> Result<Session, String> {
+        let checked = self.check(refreshed, None).await;
+        checked.gate()?;
+        let session = checked.into_session()?;
+        let before = UnverifiedToken::parse(started_from.id_token.expose()).ok();
+        same_user(
+            before.as_ref().and_then(UnverifiedToken::sub),
+            session.id.sub(),
+        )?;
+        Ok(session)
     }
 
     // ----- sign-out -----
 
-    /// Revokes the refresh token, clears every stored token, then leaves for
-    /// the hosted UI's `/logout`, which ends its session cookie too.
+    /// Stops the refresh timer, forgets the stored session, revokes the
+    /// refresh token (for at most `REVOKE_LIMIT_MS`), then leaves for the
+    /// hosted UI's `/logout`, which ends its session cookie too. In that
+    /// order: a refresh that answers during the revoke must find nothing to
+    /// write back to, and a revoke that hangs must not keep the tokens.
     pub fn sign_out(&self) {
+        if self.signing_out() {
+            return;
+        }
+        let refresh_token = self
+            .session()
+            .and_then(|session| session.tokens.refresh_token.clone());
+        self.lifecycle.update_value(Lifecycle::begin_sign_out);
+        self.cancel_refresh();
+        if let Some(area) = self.area() {
+            browser::remove(area, SESSION_KEY);
+        }
         let this = *self;
         spawn_local(async move {
-            let refresh_token = match this.state.get_untracked() {
-                AuthState::SignedIn(session) => session.tokens.refresh_token.clone(),
-                _ => None,
-            };
             let notice = match refresh_token {
-                Some(token) => match this.revoke(&token).await {
-                    Ok(()) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
-                    Err(error) => Notice::new(
+                Some(token) => match within(REVOKE_LIMIT_MS, this.revoke(&token)).await {
+                    Some(Ok(())) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
+                    Some(Err(error)) => Notice::new(
                         NoticeKind::Warn,
                         format!("You are signed out, but revoking the refresh token failed ({error}); it stays valid until it expires."),
+                    ),
+                    None => Notice::new(
+                        NoticeKind::Warn,
+                        format!("You are signed out, but the revocation endpoint did not answer within {} s; the refresh token may stay valid until it expires.", REVOKE_LIMIT_MS / 1000),
                     ),
                 },
                 None => Notice::new(NoticeKind::Ok, "You are signed out."),
             };
-            // Clear the tokens but leave the page's state alone: a page that
-            // reacted to "signed out" (/profile starts sign-in) would race
-            // the navigation to /logout.
-            this.cancel_refresh();
-            if let Some(area) = this.area() {
-                browser::remove(area, SESSION_KEY);
-            }
             let _ = browser::store(Area::Session, NOTICE_KEY, &notice);
             navigate_away(&logout_url(&this.config()));
         });
@@ -678,13 +823,8 @@ impl Auth {
     }
 }
 
-/// The pending sign-in this answer belongs to, if its `state` matches.
-fn claim_pending(
-    pending: Option<PendingSignIn>,
-    state: Option<&str>,
-) -> Result<PendingSignIn, String> {
-    check_state(pending.as_ref(), state).map_err(|e| e.to_string())?;
-    pending.ok_or_else(|| StateError::NothingPending.to_string())
+fn signed_out_elsewhere() -> Notice {
+    Notice::new(NoticeKind::Warn, "You were signed out in another tab.")
 }
 
 /// The `auth-error` text for a token endpoint error answer.
