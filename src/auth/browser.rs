@@ -100,12 +100,15 @@ pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Result<(u16, String
     Ok(status_and_text(response).await)
 }
 
-/// A GET returning the status and body text.
-pub async fn get_text(url: &str) -> Result<(u16, String), String> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|_| network_error(url))?;
+/// A GET returning the status and body text. `fresh` skips the HTTP cache
+/// (and refills it): for a refetch whose point is that the cached answer
+/// is out of date.
+pub async fn get_text(url: &str, fresh: bool) -> Result<(u16, String), String> {
+    let mut request = Request::get(url);
+    if fresh {
+        request = request.cache(web_sys::RequestCache::Reload);
+    }
+    let response = request.send().await.map_err(|_| network_error(url))?;
     Ok(status_and_text(response).await)
 }
 

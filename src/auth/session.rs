@@ -496,7 +496,10 @@ impl Auth {
 
     async fn revalidate(&self, tokens: TokenSet, ticket: Ticket) {
         let checked = self.check(tokens.clone(), None).await;
-        if !self.may_apply(ticket) {
+        let shared = self.area() == Some(Area::Local);
+        if !self.may_apply(ticket) || (shared && self.stored(&tokens) != Stored::Unchanged) {
+            // The session moved on, or another tab changed the stored set
+            // meanwhile (its storage event brings the newer state).
             return;
         }
         if checked.gate().is_ok() {
@@ -548,9 +551,10 @@ impl Auth {
                 return;
             }
             if event.new_value().is_none() {
-                if matches!(this.state.get_untracked(), AuthState::SignedIn(_)) {
+                if !matches!(this.state.get_untracked(), AuthState::SignedOut) {
                     // The key is gone already, so end_session's removal
-                    // is a no-op and fires no further event.
+                    // is a no-op and fires no further event. A restore
+                    // still running is stopped too (its ticket goes stale).
                     this.end_session(Some(signed_out_elsewhere()));
                 }
             } else {
