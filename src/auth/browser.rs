@@ -196,14 +196,44 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         .map_err(|_| "the browser refused to copy (permission denied?)".to_owned())
 }
 
+// Two promise helpers in a few lines of JS: built from Rust, each would
+// need its own closure glue, which weighs far more in the wasm.
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function sleep(ms) {
+  return new Promise((done) => setTimeout(done, ms));
+}
+export function webLock(name) {
+  const locks = globalThis.navigator && navigator.locks;
+  if (!locks) return null;
+  return new Promise((granted, failed) => {
+    locks.request(name, () => new Promise((release) => granted(release))).catch(failed);
+  });
+}
+"#)]
+extern "C" {
+    fn sleep(ms: i32) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = webLock)]
+    fn web_lock(name: &str) -> JsValue;
+}
+
 /// Resolves after `ms` milliseconds (`setTimeout`).
 pub async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let _ = wasm_bindgen_futures::JsFuture::from(sleep(ms)).await;
+}
+
+/// `navigator.locks.request(name, …)`: resolves once the lock is granted,
+/// with the function that releases it. `None` without the Web Locks API;
+/// `Some(Err)` when the request failed.
+pub async fn request_web_lock(name: &str) -> Option<Result<js_sys::Function, ()>> {
+    use wasm_bindgen::JsCast;
+    let asked = web_lock(name).dyn_into::<js_sys::Promise>().ok()?;
+    let granted = wasm_bindgen_futures::JsFuture::from(asked).await;
+    Some(
+        granted
+            .ok()
+            .and_then(|release| release.dyn_into().ok())
+            .ok_or(()),
+    )
 }
 
 /// `work`'s result, or `None` when it takes longer than `ms` milliseconds.

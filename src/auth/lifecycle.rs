@@ -16,6 +16,13 @@ pub struct Lifecycle {
 pub struct Ticket(u64);
 
 impl Lifecycle {
+    pub const fn new() -> Lifecycle {
+        Lifecycle {
+            generation: 0,
+            signing_out: false,
+        }
+    }
+
     pub fn ticket(&self) -> Ticket {
         Ticket(self.generation)
     }

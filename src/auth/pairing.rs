@@ -27,7 +27,8 @@ pub enum Paired {
 
 /// Shown for an error answer that belongs to no sign-in of this tab: its
 /// text could be anyone's, so none of it is repeated.
-pub const FOREIGN_ERROR: &str = "state: an error answer arrived that belongs to no sign-in of this tab (its state does not match), so its text is not shown; start sign-in from the home page";
+pub const FOREIGN_ERROR: &str =
+    "state: this error answer belongs to no sign-in of this tab, so its text is not shown";
 
 /// The answer paired with `pending`, or the `auth-error` text.
 pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Paired, String> {

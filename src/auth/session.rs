@@ -5,6 +5,7 @@
 //! One rule runs through it: a session exists only after both tokens passed
 //! every check, and a failed sign-in never touches the session there was.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -127,9 +128,16 @@ pub struct Auth {
     /// What the last on-demand or scheduled refresh brought.
     pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
     config: StoredValue<SharedConfig>,
-    keys: StoredValue<KeyCache, LocalStorage>,
-    refresh_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
-    lifecycle: StoredValue<Lifecycle, LocalStorage>,
+}
+
+// The page has one `Auth` (the app provides it once), so its refresh
+// timer, lifecycle and key cache live in plain cells: each type kept in
+// Leptos's arena instead costs the wasm its own copy of the arena code.
+thread_local! {
+    static REFRESH_TIMER: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
+    static LIFECYCLE: Cell<Lifecycle> = const { Cell::new(Lifecycle::new()) };
+    /// The key set cache every verification of this page shares.
+    static KEYS: KeyCache = KeyCache::default();
 }
 
 pub fn use_auth() -> Auth {
@@ -186,9 +194,6 @@ impl Auth {
             refreshing: RwSignal::new(false),
             last_refresh: RwSignal::new(None),
             config: StoredValue::new(config),
-            keys: StoredValue::new_local(KeyCache::default()),
-            refresh_timer: StoredValue::new_local(None),
-            lifecycle: StoredValue::new_local(Lifecycle::default()),
         };
         provide_context(auth);
         auth.restore();
@@ -216,16 +221,28 @@ impl Auth {
         }
     }
 
+    fn lifecycle(&self) -> Lifecycle {
+        LIFECYCLE.with(Cell::get)
+    }
+
+    fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
+        LIFECYCLE.with(|cell| {
+            let mut lifecycle = cell.get();
+            change(&mut lifecycle);
+            cell.set(lifecycle);
+        });
+    }
+
     fn ticket(&self) -> Ticket {
-        self.lifecycle.get_value().ticket()
+        self.lifecycle().ticket()
     }
 
     fn may_apply(&self, ticket: Ticket) -> bool {
-        self.lifecycle.get_value().may_apply(ticket)
+        self.lifecycle().may_apply(ticket)
     }
 
     fn signing_out(&self) -> bool {
-        self.lifecycle.get_value().signing_out()
+        self.lifecycle().signing_out()
     }
 
     fn set_notice(&self, kind: NoticeKind, text: impl Into<String>) {
@@ -288,7 +305,7 @@ impl Auth {
             } => {
                 // Verification needs the key set right after the exchange:
                 // fetch both at once, one round trip less before /profile.
-                let keys = self.keys.get_value();
+                let keys = KEYS.with(KeyCache::clone);
                 let jwks_uri = self.config().jwks_uri.clone();
                 let (tokens, ()) = futures::join!(
                     self.exchange_code(&code, &verifier),
@@ -315,7 +332,7 @@ impl Auth {
         // A new sign-in replaces whatever session there was, so it takes
         // no ticket; only a sign-out that began meanwhile stops it.
         if !self.start_session(checked.into_session()?, None) {
-            return Err("state: sign-out began while this sign-in completed; sign in again".into());
+            return Err("state: sign-out began meanwhile".into());
         }
         self.notice.set(None);
         Ok(pending.return_to)
@@ -362,7 +379,7 @@ impl Auth {
     /// ID tokens carry none, and the stored one was checked when it came.
     async fn check(&self, tokens: TokenSet, nonce: Option<&str>) -> Checked {
         let config = self.config();
-        let keys = self.keys.get_value();
+        let keys = KEYS.with(KeyCache::clone);
         let now = now();
         let implicit = tokens.flow == "implicit";
         let id_expect = Expectations {
@@ -441,7 +458,7 @@ impl Auth {
         if !allowed {
             return false;
         }
-        self.lifecycle.update_value(Lifecycle::advance);
+        self.update_lifecycle(Lifecycle::advance);
         if let Some(area) = self.area() {
             if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
                 self.set_notice(
@@ -462,7 +479,7 @@ impl Auth {
         if self.signing_out() {
             return;
         }
-        self.lifecycle.update_value(Lifecycle::advance);
+        self.update_lifecycle(Lifecycle::advance);
         self.cancel_refresh();
         self.last_refresh.set(None);
         if let Some(area) = self.area() {
@@ -585,14 +602,13 @@ impl Auth {
             },
             Duration::from_secs(delay),
         );
-        self.refresh_timer.set_value(handle.ok());
+        REFRESH_TIMER.with(|timer| timer.set(handle.ok()));
     }
 
     fn cancel_refresh(&self) {
-        if let Some(handle) = self.refresh_timer.get_value() {
+        if let Some(handle) = REFRESH_TIMER.with(Cell::take) {
             handle.clear();
         }
-        self.refresh_timer.set_value(None);
     }
 
     /// A `refresh_token` grant for the current session; one at a time.
@@ -636,11 +652,14 @@ impl Auth {
         tokens: &TokenSet,
         ticket: Ticket,
     ) -> Result<RefreshOutcome, RefreshError> {
-        let result = if self.area() == Some(Area::Local) {
-            lock::exclusive(REFRESH_LOCK, self.try_refresh(tokens, ticket, true)).await
+        let shared = self.area() == Some(Area::Local);
+        let lock = if shared {
+            Some(lock::acquire(REFRESH_LOCK).await)
         } else {
-            self.try_refresh(tokens, ticket, false).await
+            None
         };
+        let result = self.try_refresh(tokens, ticket, shared).await;
+        drop(lock);
         if let Err(RefreshError::Failed(error)) = &result {
             if self.may_apply(ticket) {
                 self.end_session(Some(Notice::new(
@@ -657,107 +676,72 @@ impl Auth {
         compare(tokens, browser::load(Area::Local, SESSION_KEY))
     }
 
-    /// `shared`: the tokens live in localStorage, which other tabs change.
+    /// `shared`: the tokens live in localStorage, which other tabs change;
+    /// a set another tab stored there after refreshing is taken instead of
+    /// spending the refresh token again.
     async fn try_refresh(
         &self,
         tokens: &TokenSet,
         ticket: Ticket,
         shared: bool,
     ) -> Result<RefreshOutcome, RefreshError> {
-        let refresh_token = tokens.refresh_token.as_ref().ok_or_else(|| {
-            RefreshError::Failed("this session has no refresh token (implicit sign-in)".into())
-        })?;
+        use RefreshError::{Dropped, Failed};
+        let refresh_token = tokens
+            .refresh_token
+            .as_ref()
+            .ok_or_else(|| Failed("this session has no refresh token (implicit sign-in)".into()))?;
         if !self.may_apply(ticket) {
-            return Err(RefreshError::Dropped);
+            return Err(Dropped);
         }
-        if shared {
-            // This tab may have waited for the lock while another refreshed.
-            match self.stored(tokens) {
-                Stored::Unchanged => {}
-                Stored::Replaced(set) => return self.adopt(set, tokens, ticket).await,
-                Stored::Gone => {
-                    if self.may_apply(ticket) {
-                        self.end_session(Some(signed_out_elsewhere()));
-                    }
-                    return Err(RefreshError::Dropped);
+        let others = || shared.then(|| self.stored(tokens));
+        // This tab may have waited for the lock while another refreshed.
+        let refreshed = match others() {
+            Some(Stored::Replaced(set)) => set,
+            Some(Stored::Gone) => {
+                self.end_session(Some(signed_out_elsewhere()));
+                return Err(Dropped);
+            }
+            _ => {
+                let answer = self
+                    .token_request(&[
+                        ("grant_type", "refresh_token"),
+                        ("refresh_token", refresh_token.expose()),
+                    ])
+                    .await;
+                match (answer, others()) {
+                    (Ok(response), _) => tokens.refreshed(response).map_err(Failed)?,
+                    // A tab without the lock may have rotated the token first.
+                    (Err(_), Some(Stored::Replaced(set))) => set,
+                    (Err(error), _) => return Err(Failed(error)),
                 }
             }
-        }
-        let answer = self
-            .token_request(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token.expose()),
-            ])
-            .await;
-        let response = match answer {
-            Ok(response) => response,
-            Err(error) => {
-                // A tab without the lock may have rotated the token first.
-                if let (true, Stored::Replaced(set)) = (shared, self.stored(tokens)) {
-                    return self.adopt(set, tokens, ticket).await;
-                }
-                return Err(RefreshError::Failed(error));
-            }
         };
-        let rotated = response.refresh_token.is_some();
-        let refreshed = tokens.refreshed(response).map_err(RefreshError::Failed)?;
-        let session = self
-            .verify_refreshed(refreshed, tokens)
-            .await
-            .map_err(RefreshError::Failed)?;
-        if shared && self.stored(tokens) != Stored::Unchanged {
-            // Signed out (or in) elsewhere while the answer came.
-            return Err(RefreshError::Dropped);
-        }
-        let outcome = RefreshOutcome {
-            access_expires_at: session.access.exp(),
-            rotated,
-        };
-        if !self.start_session(session, Some(ticket)) {
-            return Err(RefreshError::Dropped);
-        }
-        Ok(outcome)
-    }
-
-    /// Takes the set another tab stored after refreshing, verified like any
-    /// refresh answer.
-    async fn adopt(
-        &self,
-        set: TokenSet,
-        started_from: &TokenSet,
-        ticket: Ticket,
-    ) -> Result<RefreshOutcome, RefreshError> {
-        let rotated = set.refresh_token != started_from.refresh_token;
-        let session = self
-            .verify_refreshed(set, started_from)
-            .await
-            .map_err(RefreshError::Failed)?;
-        let outcome = RefreshOutcome {
-            access_expires_at: session.access.exp(),
-            rotated,
-        };
-        if !self.start_session(session, Some(ticket)) {
-            return Err(RefreshError::Dropped);
-        }
-        Ok(outcome)
-    }
-
-    /// A refreshed set passes the sign-in checks (bar the nonce) and is the
-    /// same user as the set it replaces.
-    async fn verify_refreshed(
-        &self,
-        refreshed: TokenSet,
-        started_from: &TokenSet,
-    ) -> Result<Session, String> {
+        let rotated = refreshed.refresh_token != tokens.refresh_token;
+        // The sign-in checks (bar the nonce), and the same user as before.
         let checked = self.check(refreshed, None).await;
-        checked.gate()?;
-        let session = checked.into_session()?;
-        let before = UnverifiedToken::parse(started_from.id_token.expose()).ok();
+        checked.gate().map_err(Failed)?;
+        let session = checked.into_session().map_err(Failed)?;
+        let before = UnverifiedToken::parse(tokens.id_token.expose()).ok();
         same_user(
             before.as_ref().and_then(UnverifiedToken::sub),
             session.id.sub(),
-        )?;
-        Ok(session)
+        )
+        .map_err(Failed)?;
+        if shared {
+            // Signed out (or in) elsewhere while the answer came?
+            let now: Option<TokenSet> = browser::load(Area::Local, SESSION_KEY);
+            if now.as_ref() != Some(tokens) && now.as_ref() != Some(&session.tokens) {
+                return Err(Dropped);
+            }
+        }
+        let outcome = RefreshOutcome {
+            access_expires_at: session.access.exp(),
+            rotated,
+        };
+        if !self.start_session(session, Some(ticket)) {
+            return Err(Dropped);
+        }
+        Ok(outcome)
     }
 
     // ----- sign-out -----
@@ -774,7 +758,7 @@ impl Auth {
         let refresh_token = self
             .session()
             .and_then(|session| session.tokens.refresh_token.clone());
-        self.lifecycle.update_value(Lifecycle::begin_sign_out);
+        self.update_lifecycle(Lifecycle::begin_sign_out);
         self.cancel_refresh();
         if let Some(area) = self.area() {
             browser::remove(area, SESSION_KEY);
@@ -790,7 +774,7 @@ impl Auth {
                     ),
                     None => Notice::new(
                         NoticeKind::Warn,
-                        format!("You are signed out, but the revocation endpoint did not answer within {} s; the refresh token may stay valid until it expires.", REVOKE_LIMIT_MS / 1000),
+                        "You are signed out, but the revocation endpoint did not answer in time; the refresh token may stay valid until it expires.",
                     ),
                 },
                 None => Notice::new(NoticeKind::Ok, "You are signed out."),

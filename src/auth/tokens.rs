@@ -53,7 +53,7 @@ pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> 
 pub fn same_user(session_sub: Option<&str>, refreshed_sub: Option<&str>) -> Result<(), String> {
     match (session_sub, refreshed_sub) {
         (Some(before), Some(after)) if !before.is_empty() && before == after => Ok(()),
-        _ => Err("sub: the refreshed ID token belongs to another user (its sub differs from the session's); you are signed out".into()),
+        _ => Err("sub: the refreshed ID token is another user's".into()),
     }
 }
 
