@@ -196,24 +196,43 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         .map_err(|_| "the browser refused to copy (permission denied?)".to_owned())
 }
 
-// Two promise helpers in a few lines of JS: built from Rust, each would
-// need its own closure glue, which weighs far more in the wasm.
+// The promise plumbing of sleeping and locking, in a few lines of JS: built
+// from Rust, each closure and promise would need its own glue, which weighs
+// far more in the wasm. `exclusive(name)` resolves, once the lock is this
+// tab's, with the function that releases it. Without Web Locks it takes a
+// lease "until/owner" in localStorage when free or expired, then reads it
+// again after a pause, as two tabs may take it at once (the last write
+// wins); a holder that vanished expires after 10 s. (The JS carries no
+// comments: it ships as it is written.)
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-export function sleep(ms) {
-  return new Promise((done) => setTimeout(done, ms));
-}
-export function webLock(name) {
+export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+export function exclusive(name) {
   const locks = globalThis.navigator && navigator.locks;
-  if (!locks) return null;
-  return new Promise((granted, failed) => {
-    locks.request(name, () => new Promise((release) => granted(release))).catch(failed);
-  });
+  return locks
+    ? new Promise((granted, failed) => {
+        locks.request(name, () => new Promise(granted)).catch(failed);
+      })
+    : lease(name + ".lease");
+}
+async function lease(key) {
+  const me = crypto.getRandomValues(new Uint32Array(4)).join("-");
+  const holder = () => (localStorage.getItem(key) || "0/").split("/");
+  const giveUp = Date.now() + 1e4;
+  for (;;) {
+    const [until, owner] = holder();
+    const now = Date.now();
+    if (owner === me || until < now) {
+      localStorage.setItem(key, now + 1e4 + "/" + me);
+      await sleep(50);
+      if (holder()[1] === me) return () => holder()[1] === me && localStorage.removeItem(key);
+    } else if (now > giveUp) return () => {};
+    else await sleep(100);
+  }
 }
 "#)]
 extern "C" {
     fn sleep(ms: i32) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = webLock)]
-    fn web_lock(name: &str) -> JsValue;
+    fn exclusive(name: &str) -> js_sys::Promise;
 }
 
 /// Resolves after `ms` milliseconds (`setTimeout`).
@@ -221,19 +240,13 @@ pub async fn sleep_ms(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(sleep(ms)).await;
 }
 
-/// `navigator.locks.request(name, …)`: resolves once the lock is granted,
-/// with the function that releases it. `None` without the Web Locks API;
-/// `Some(Err)` when the request failed.
-pub async fn request_web_lock(name: &str) -> Option<Result<js_sys::Function, ()>> {
+/// Waits until this tab holds the lock `name` (the Web Locks API, or a
+/// localStorage lease where it is missing); returns the function that
+/// releases it, or `None` when locking failed.
+pub async fn lock(name: &str) -> Option<js_sys::Function> {
     use wasm_bindgen::JsCast;
-    let asked = web_lock(name).dyn_into::<js_sys::Promise>().ok()?;
-    let granted = wasm_bindgen_futures::JsFuture::from(asked).await;
-    Some(
-        granted
-            .ok()
-            .and_then(|release| release.dyn_into().ok())
-            .ok_or(()),
-    )
+    let granted = wasm_bindgen_futures::JsFuture::from(exclusive(name)).await;
+    granted.ok()?.dyn_into().ok()
 }
 
 /// `work`'s result, or `None` when it takes longer than `ms` milliseconds.

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cognito_jwt::{CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 
 use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
 use super::callback::parse_callback;
@@ -47,7 +47,7 @@ const REFRESH_LOCK: &str = "cognito-spa.refresh";
 /// the user from reaching `/logout`.
 const REVOKE_LIMIT_MS: i32 = 4_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
     Ok,
     Warn,
@@ -55,7 +55,7 @@ pub enum NoticeKind {
 }
 
 /// A message for the user about the session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
@@ -67,6 +67,40 @@ impl Notice {
             kind,
             text: text.into(),
         }
+    }
+
+    /// `kind:text`, the form kept in sessionStorage across the trip to
+    /// `/logout`: plain text, as JSON code for it weighed about 1 KB of wasm.
+    fn to_text(&self) -> String {
+        let kind = match self.kind {
+            NoticeKind::Ok => "ok",
+            NoticeKind::Warn => "warn",
+            NoticeKind::Bad => "bad",
+        };
+        format!("{kind}:{}", self.text)
+    }
+
+    fn from_text(stored: &str) -> Option<Notice> {
+        let (kind, text) = stored.split_once(':')?;
+        let kind = match kind {
+            "ok" => NoticeKind::Ok,
+            "warn" => NoticeKind::Warn,
+            "bad" => NoticeKind::Bad,
+            _ => return None,
+        };
+        Some(Notice::new(kind, text))
+    }
+
+    /// The notice a previous page of this tab left, taken once.
+    fn take_kept() -> Option<Notice> {
+        let storage = SessionStorage::raw();
+        let stored = storage.get_item(NOTICE_KEY).ok()??;
+        let _ = storage.remove_item(NOTICE_KEY);
+        Notice::from_text(&stored)
+    }
+
+    fn keep(&self) {
+        let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
     }
 }
 
@@ -190,7 +224,7 @@ impl Auth {
     pub fn provide(config: SharedConfig) -> Auth {
         let auth = Auth {
             state: RwSignal::new(AuthState::SignedOut),
-            notice: RwSignal::new(browser::take(Area::Session, NOTICE_KEY)),
+            notice: RwSignal::new(Notice::take_kept()),
             refreshing: RwSignal::new(false),
             last_refresh: RwSignal::new(None),
             config: StoredValue::new(config),
@@ -779,7 +813,7 @@ impl Auth {
                 },
                 None => Notice::new(NoticeKind::Ok, "You are signed out."),
             };
-            let _ = browser::store(Area::Session, NOTICE_KEY, &notice);
+            notice.keep();
             navigate_away(&logout_url(&this.config()));
         });
     }
@@ -832,5 +866,20 @@ fn token_endpoint_error(status: u16, body: &str) -> String {
             format!("token endpoint: {}{description}{hint}", error.error)
         }
         Err(_) => format!("token endpoint: HTTP {status} without a Cognito error body"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_notice_reads_back() {
+        for kind in [NoticeKind::Ok, NoticeKind::Warn, NoticeKind::Bad] {
+            let notice = Notice::new(kind, "Signed out: revoke failed (HTTP 500: a:b)");
+            assert_eq!(Notice::from_text(&notice.to_text()), Some(notice));
+        }
+        assert_eq!(Notice::from_text("nonsense"), None);
+        assert_eq!(Notice::from_text("loud:text"), None);
     }
 }

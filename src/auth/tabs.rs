@@ -24,35 +24,6 @@ pub fn compare(started_from: &TokenSet, stored: Option<TokenSet>) -> Stored {
     }
 }
 
-/// Where the Web Locks API is missing: a lease in localStorage, held by one
-/// tab until `until_ms` (epoch milliseconds).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Lease {
-    pub owner: String,
-    pub until_ms: u64,
-}
-
-impl Lease {
-    /// `until_ms/owner`: plain text with an integer, so the lease needs no
-    /// JSON or float formatting code (both weigh kilobytes in the wasm).
-    pub fn to_text(&self) -> String {
-        format!("{}/{}", self.until_ms, self.owner)
-    }
-
-    pub fn parse(text: &str) -> Option<Lease> {
-        let (until, owner) = text.split_once('/')?;
-        Some(Lease {
-            owner: owner.to_owned(),
-            until_ms: until.parse().ok()?,
-        })
-    }
-}
-
-/// Whether tab `me` may take the lease at `now_ms`.
-pub fn lease_free(current: Option<&Lease>, me: &str, now_ms: u64) -> bool {
-    current.is_none_or(|lease| lease.owner == me || lease.until_ms < now_ms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,28 +57,5 @@ mod tests {
     #[test]
     fn another_tabs_sign_out_leaves_nothing_to_write_back() {
         assert_eq!(compare(&set("a1", "r1"), None), Stored::Gone);
-    }
-
-    #[test]
-    fn a_lease_reads_back_what_was_written() {
-        let lease = Lease {
-            owner: "tab-a".into(),
-            until_ms: 1_700_000_000_123,
-        };
-        assert_eq!(Lease::parse(&lease.to_text()), Some(lease));
-        assert_eq!(Lease::parse("garbage"), None);
-        assert_eq!(Lease::parse("soon/tab-a"), None);
-    }
-
-    #[test]
-    fn a_lease_is_free_when_absent_expired_or_ours() {
-        let held = Lease {
-            owner: "tab-b".into(),
-            until_ms: 10_000,
-        };
-        assert!(lease_free(None, "tab-a", 0));
-        assert!(!lease_free(Some(&held), "tab-a", 9_999));
-        assert!(lease_free(Some(&held), "tab-a", 10_001));
-        assert!(lease_free(Some(&held), "tab-b", 9_999));
     }
 }
