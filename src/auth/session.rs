@@ -403,7 +403,7 @@ impl Auth {
         if status != 200 {
             return Err(token_endpoint_error(status, &body));
         }
-        serde_json::from_str(&body).map_err(|_| {
+        TokenResponse::parse(&body).ok_or_else(|| {
             "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
                 .to_owned()
         })
@@ -851,8 +851,8 @@ fn signed_out_elsewhere() -> Notice {
 
 /// The `auth-error` text for a token endpoint error answer.
 fn token_endpoint_error(status: u16, body: &str) -> String {
-    match serde_json::from_str::<TokenErrorResponse>(body) {
-        Ok(error) => {
+    match TokenErrorResponse::parse(body) {
+        Some(error) => {
             let hint = match error.error.as_str() {
                 "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
                 "invalid_client" => " (check clientId: it must be a public app client of this pool)",
@@ -865,7 +865,7 @@ fn token_endpoint_error(status: u16, body: &str) -> String {
                 .unwrap_or_default();
             format!("token endpoint: {}{description}{hint}", error.error)
         }
-        Err(_) => format!("token endpoint: HTTP {status} without a Cognito error body"),
+        None => format!("token endpoint: HTTP {status} without a Cognito error body"),
     }
 }
 
