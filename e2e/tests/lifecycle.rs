@@ -174,6 +174,25 @@ async fn sign_out_in_one_tab_while_another_refreshes_signs_both_out() {
 
 #[tokio::test]
 async fn tabs_sharing_storage_refresh_once_and_share_the_result() {
+    tabs_refresh_once(true).await;
+}
+
+#[tokio::test]
+async fn without_web_locks_a_storage_lease_keeps_refresh_single_flight() {
+    tabs_refresh_once(false).await;
+}
+
+/// Hides the Web Locks API from this page, as in browsers without it.
+async fn hide_web_locks(stack: &Stack) {
+    stack
+        .browser
+        .eval("Object.defineProperty(navigator, 'locks', {value: undefined, configurable: true}); return null")
+        .await;
+}
+
+/// Two tabs share localStorage, rotation has no grace period: the second
+/// tab's refresh waits for the first one's and takes its result.
+async fn tabs_refresh_once(web_locks: bool) {
     let stack = Stack::with(Options {
         // Rotation without a grace period: a refresh token works once.
         seed: |seed| {
@@ -192,11 +211,26 @@ async fn tabs_sharing_storage_refresh_once_and_share_the_result() {
     stack.browser.goto(&stack.url("/")).await;
     stack.wait_signed_in_on_home().await;
     hold_answers(&stack.browser, TOKEN).await;
+    if !web_locks {
+        hide_web_locks(&stack).await;
+    }
 
     c.switch_to_window(first.clone()).await.unwrap();
     hold_answers(&stack.browser, TOKEN).await;
+    if !web_locks {
+        hide_web_locks(&stack).await;
+    }
     stack.browser.testid("refresh").await.click().await.unwrap();
     wait_for_calls(&stack.browser, TOKEN, 1).await;
+    if !web_locks {
+        assert!(
+            stack
+                .storage("localStorage", "cognito-spa.refresh.lease")
+                .await
+                .is_string(),
+            "the refreshing tab holds the lease"
+        );
+    }
     // The pool has rotated the token; the old one is dead a second later.
     tokio::time::sleep(Duration::from_millis(1100)).await;
 
@@ -240,6 +274,13 @@ async fn tabs_sharing_storage_refresh_once_and_share_the_result() {
 
     c.switch_to_window(first).await.unwrap();
     stack.wait_signed_in_on_home().await;
+    assert_eq!(
+        stack
+            .storage("localStorage", "cognito-spa.refresh.lease")
+            .await,
+        Value::Null,
+        "no lease is left behind"
+    );
     stack.close().await;
 }
 
