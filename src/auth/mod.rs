@@ -1,8 +1,9 @@
 //! Sign-in through the Cognito hosted UI, and the session that follows.
 //!
 //! The protocol pieces are plain Rust with native tests (`pkce`, `urls`,
-//! `callback`, `pending`, `tokens`, `schedule`); `browser` and `verify` are
-//! the thin browser edges; `session` ties them into the app's auth state.
+//! `callback`, `pending`, `pairing`, `gate`, `tokens`, `schedule`,
+//! `lifecycle`, `tabs`); `browser`, `lock` and `verify` are the thin browser
+//! edges; `session` ties them into the app's auth state.
 
 pub mod browser;
 #[cfg(all(test, target_arch = "wasm32"))]
