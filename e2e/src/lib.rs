@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod csp;
 pub mod hosted_ui;
+pub mod network;
 pub mod site;
 pub mod stack;
 

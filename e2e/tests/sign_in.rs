@@ -193,7 +193,12 @@ async fn reload_keeps_the_session() {
 
 #[tokio::test]
 async fn refresh_replaces_the_access_token_and_keeps_the_refresh_token() {
-    let stack = Stack::start().await;
+    // The built-in seed rotates refresh tokens; this is the unrotated path.
+    let stack = Stack::with(Options {
+        seed: |seed| seed.client.refresh_rotation = false,
+        ..Options::default()
+    })
+    .await;
     stack.sign_in("code").await;
     let before = stack.stored_tokens("sessionStorage").await.unwrap();
     stack.browser.testid("refresh").await.click().await.unwrap();

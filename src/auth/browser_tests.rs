@@ -6,7 +6,7 @@ use cognito_jwt::{Expectations, TokenUse};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
-use super::browser::{load, random_bytes, remove, store, take, Area};
+use super::browser::{load, lock, random_bytes, remove, sleep_ms, store, take, within, Area};
 use super::verify::{verify_token, KeyCache};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -124,4 +124,19 @@ async fn an_unreachable_key_set_fails_on_jwks() {
     .await;
     assert_eq!(report.failure_word(), Some("jwks"));
     assert!(!report.is_valid());
+}
+
+#[wasm_bindgen_test]
+async fn a_held_lock_makes_the_next_request_wait_until_released() {
+    use futures::future::{select, Either};
+    let release = lock("test.lock").await.expect("the lock is granted");
+    let mut second = Box::pin(lock("test.lock"));
+    let waited = select(second.as_mut(), Box::pin(sleep_ms(100))).await;
+    assert!(
+        matches!(waited, Either::Right(_)),
+        "granted while another holder has it"
+    );
+    release.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    let granted = within(1000, second).await.flatten();
+    assert!(granted.is_some(), "granted once the holder released it");
 }

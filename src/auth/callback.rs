@@ -64,7 +64,14 @@ pub fn parse_callback(query: &str, fragment: &str) -> Result<CallbackParams, Cal
             state: get("state"),
         });
     }
-    let code = query.get("code").or_else(|| fragment.get("code"));
+    if fragment.contains_key("code") {
+        // Cognito puts the code in the query only; one in the fragment did
+        // not come from it.
+        return Err(CallbackParseError::Malformed(
+            "it carries a code in the fragment (Cognito sends it in the query)".into(),
+        ));
+    }
+    let code = query.get("code");
     let access_token = fragment.get("access_token");
     match (code, access_token) {
         (Some(_), Some(_)) => Err(CallbackParseError::Malformed(
@@ -128,6 +135,19 @@ mod tests {
                 state: Some("s1".into())
             })
         );
+    }
+
+    #[test]
+    fn a_code_counts_only_in_the_query() {
+        // Cognito sends the code in the query, never in the fragment.
+        assert!(matches!(
+            parse_callback("", "code=abc&state=s1"),
+            Err(CallbackParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_callback("state=s1", "code=abc"),
+            Err(CallbackParseError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -5,23 +5,29 @@
 //! One rule runs through it: a session exists only after both tokens passed
 //! every check, and a failed sign-in never touches the session there was.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
 use cognito_jwt::{CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 
-use super::browser::{self, navigate_away, now, post_form, random_bytes, Area};
-use super::callback::{parse_callback, CallbackParams};
-use super::pending::{check_state, safe_return_to, PendingSignIn, StateError};
+use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
+use super::callback::parse_callback;
+use super::gate::session_gate;
+use super::lifecycle::{Lifecycle, Ticket};
+use super::lock;
+use super::pairing::{pair, Paired};
+use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
-use super::tokens::{check_token_response, TokenErrorResponse, TokenResponse, TokenSet};
+use super::tabs::{compare, Stored};
+use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
 use super::verify::{verify_token, KeyCache};
 use crate::app::SharedConfig;
@@ -33,8 +39,15 @@ pub const SESSION_KEY: &str = "cognito-spa.session";
 const PENDING_KEY: &str = "cognito-spa.pending";
 /// A message to show after a full page load (sign-out leaves the app).
 const NOTICE_KEY: &str = "cognito-spa.notice";
+/// With `tokenStorage: "local"`, the tab holding this lock is the one that
+/// refreshes; the others take its result.
+const REFRESH_LOCK: &str = "cognito-spa.refresh";
+/// Sign-out waits this long for `/oauth2/revoke`, then leaves anyway: the
+/// tokens are gone from storage already, and a hung request must not keep
+/// the user from reaching `/logout`.
+const REVOKE_LIMIT_MS: i32 = 4_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
     Ok,
     Warn,
@@ -42,7 +55,7 @@ pub enum NoticeKind {
 }
 
 /// A message for the user about the session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
@@ -54,6 +67,40 @@ impl Notice {
             kind,
             text: text.into(),
         }
+    }
+
+    /// `kind:text`, the form kept in sessionStorage across the trip to
+    /// `/logout`: plain text, as JSON code for it weighed about 1 KB of wasm.
+    fn to_text(&self) -> String {
+        let kind = match self.kind {
+            NoticeKind::Ok => "ok",
+            NoticeKind::Warn => "warn",
+            NoticeKind::Bad => "bad",
+        };
+        format!("{kind}:{}", self.text)
+    }
+
+    fn from_text(stored: &str) -> Option<Notice> {
+        let (kind, text) = stored.split_once(':')?;
+        let kind = match kind {
+            "ok" => NoticeKind::Ok,
+            "warn" => NoticeKind::Warn,
+            "bad" => NoticeKind::Bad,
+            _ => return None,
+        };
+        Some(Notice::new(kind, text))
+    }
+
+    /// The notice a previous page of this tab left, taken once.
+    fn take_kept() -> Option<Notice> {
+        let storage = SessionStorage::raw();
+        let stored = storage.get_item(NOTICE_KEY).ok()??;
+        let _ = storage.remove_item(NOTICE_KEY);
+        Notice::from_text(&stored)
+    }
+
+    fn keep(&self) {
+        let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
     }
 }
 
@@ -89,6 +136,15 @@ pub enum AuthState {
     SignedIn(Arc<Session>),
 }
 
+/// Why a refresh brought no new tokens.
+enum RefreshError {
+    /// The session cannot be refreshed: the `auth-error`-style reason.
+    Failed(String),
+    /// The session moved on meanwhile (sign-out began, another tab
+    /// refreshed or signed out): the result is dropped, nothing is written.
+    Dropped,
+}
+
 /// What a refresh brought.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshOutcome {
@@ -106,8 +162,16 @@ pub struct Auth {
     /// What the last on-demand or scheduled refresh brought.
     pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
     config: StoredValue<SharedConfig>,
-    keys: StoredValue<KeyCache, LocalStorage>,
-    refresh_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+}
+
+// The page has one `Auth` (the app provides it once), so its refresh
+// timer, lifecycle and key cache live in plain cells: each type kept in
+// Leptos's arena instead costs the wasm its own copy of the arena code.
+thread_local! {
+    static REFRESH_TIMER: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
+    static LIFECYCLE: Cell<Lifecycle> = const { Cell::new(Lifecycle::new()) };
+    /// The key set cache every verification of this page shares.
+    static KEYS: KeyCache = KeyCache::default();
 }
 
 pub fn use_auth() -> Auth {
@@ -122,23 +186,9 @@ struct Checked {
 }
 
 impl Checked {
-    fn is_valid(&self) -> bool {
-        self.id_report.is_valid() && self.access_report.is_valid()
-    }
-
-    /// The first failed check, in the contract's words: `word: reason (which token)`.
-    fn failure(&self) -> Option<String> {
-        let describe = |report: &Report, which: &str| {
-            report.first_failure().map(|check| {
-                format!(
-                    "{}: {} ({which})",
-                    check.kind.word(),
-                    check.outcome.reason()
-                )
-            })
-        };
-        describe(&self.id_report, "ID token")
-            .or_else(|| describe(&self.access_report, "access token"))
+    /// `Ok` only if both reports are valid (see `gate`).
+    fn gate(&self) -> Result<(), String> {
+        session_gate(&self.id_report, &self.access_report)
     }
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
@@ -174,12 +224,10 @@ impl Auth {
     pub fn provide(config: SharedConfig) -> Auth {
         let auth = Auth {
             state: RwSignal::new(AuthState::SignedOut),
-            notice: RwSignal::new(browser::take(Area::Session, NOTICE_KEY)),
+            notice: RwSignal::new(Notice::take_kept()),
             refreshing: RwSignal::new(false),
             last_refresh: RwSignal::new(None),
             config: StoredValue::new(config),
-            keys: StoredValue::new_local(KeyCache::default()),
-            refresh_timer: StoredValue::new_local(None),
         };
         provide_context(auth);
         auth.restore();
@@ -205,6 +253,30 @@ impl Auth {
             AuthState::SignedIn(session) => Some(session),
             _ => None,
         }
+    }
+
+    fn lifecycle(&self) -> Lifecycle {
+        LIFECYCLE.with(Cell::get)
+    }
+
+    fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
+        LIFECYCLE.with(|cell| {
+            let mut lifecycle = cell.get();
+            change(&mut lifecycle);
+            cell.set(lifecycle);
+        });
+    }
+
+    fn ticket(&self) -> Ticket {
+        self.lifecycle().ticket()
+    }
+
+    fn may_apply(&self, ticket: Ticket) -> bool {
+        self.lifecycle().may_apply(ticket)
+    }
+
+    fn signing_out(&self) -> bool {
+        self.lifecycle().signing_out()
     }
 
     fn set_notice(&self, kind: NoticeKind, text: impl Into<String>) {
@@ -259,29 +331,15 @@ impl Auth {
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
         let pending: Option<PendingSignIn> = browser::take(Area::Session, PENDING_KEY);
         let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
-        let (tokens, pending) = match params {
-            CallbackParams::IdpError {
-                error, description, ..
+        let (tokens, pending) = match pair(params, pending)? {
+            Paired::Code {
+                code,
+                verifier,
+                pending,
             } => {
-                return Err(format!(
-                    "{error}: {}",
-                    description.unwrap_or_else(|| "the hosted UI reported an error".to_owned())
-                ))
-            }
-            CallbackParams::Code { code, state } => {
-                let pending = claim_pending(pending, state.as_deref())?;
-                let verifier = match (&pending.verifier, pending.flow.as_str()) {
-                    (Some(verifier), "code") => verifier.clone(),
-                    _ => {
-                        return Err(
-                            "state: a code arrived, but this tab started an implicit sign-in"
-                                .into(),
-                        )
-                    }
-                };
                 // Verification needs the key set right after the exchange:
                 // fetch both at once, one round trip less before /profile.
-                let keys = self.keys.get_value();
+                let keys = KEYS.with(KeyCache::clone);
                 let jwks_uri = self.config().jwks_uri.clone();
                 let (tokens, ()) = futures::join!(
                     self.exchange_code(&code, &verifier),
@@ -289,19 +347,11 @@ impl Auth {
                 );
                 (tokens?, pending)
             }
-            CallbackParams::Tokens {
+            Paired::Tokens {
                 id_token,
                 access_token,
-                state,
-                ..
+                pending,
             } => {
-                let pending = claim_pending(pending, state.as_deref())?;
-                if pending.flow != "implicit" {
-                    return Err("state: tokens arrived in the fragment, but this tab started a code sign-in".into());
-                }
-                let id_token = id_token.ok_or(
-                    "token endpoint: the response has no id_token (is `openid` among the requested scopes?)",
-                )?;
                 let tokens = TokenSet {
                     id_token,
                     access_token,
@@ -312,10 +362,12 @@ impl Auth {
             }
         };
         let checked = self.check(tokens, Some(pending.nonce.expose())).await;
-        if let Some(failure) = checked.failure() {
-            return Err(failure);
+        checked.gate()?;
+        // A new sign-in replaces whatever session there was, so it takes
+        // no ticket; only a sign-out that began meanwhile stops it.
+        if !self.start_session(checked.into_session()?, None) {
+            return Err("state: sign-out began meanwhile".into());
         }
-        self.start_session(checked.into_session()?);
         self.notice.set(None);
         Ok(pending.return_to)
     }
@@ -351,7 +403,7 @@ impl Auth {
         if status != 200 {
             return Err(token_endpoint_error(status, &body));
         }
-        serde_json::from_str(&body).map_err(|_| {
+        TokenResponse::parse(&body).ok_or_else(|| {
             "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
                 .to_owned()
         })
@@ -361,7 +413,7 @@ impl Auth {
     /// ID tokens carry none, and the stored one was checked when it came.
     async fn check(&self, tokens: TokenSet, nonce: Option<&str>) -> Checked {
         let config = self.config();
-        let keys = self.keys.get_value();
+        let keys = KEYS.with(KeyCache::clone);
         let now = now();
         let implicit = tokens.flow == "implicit";
         let id_expect = Expectations {
@@ -429,7 +481,18 @@ impl Auth {
         )
     }
 
-    fn start_session(&self, session: Session) {
+    /// Makes `session` the current one, unless the step that produced it
+    /// started with a `ticket` that is stale by now or sign-out has begun;
+    /// returns whether it did.
+    fn start_session(&self, session: Session, ticket: Option<Ticket>) -> bool {
+        let allowed = match ticket {
+            Some(ticket) => self.may_apply(ticket),
+            None => !self.signing_out(),
+        };
+        if !allowed {
+            return false;
+        }
+        self.update_lifecycle(Lifecycle::advance);
         if let Some(area) = self.area() {
             if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
                 self.set_notice(
@@ -440,10 +503,17 @@ impl Auth {
         }
         self.schedule_refresh(&session);
         self.state.set(AuthState::SignedIn(Arc::new(session)));
+        true
     }
 
-    /// Drops every stored token and shows `notice`.
+    /// Drops every stored token and shows `notice`. During sign-out the
+    /// page's state stays as it is: a page that reacted to "signed out"
+    /// (/profile starts sign-in) would race the navigation to /logout.
     fn end_session(&self, notice: Option<Notice>) {
+        if self.signing_out() {
+            return;
+        }
+        self.update_lifecycle(Lifecycle::advance);
         self.cancel_refresh();
         self.last_refresh.set(None);
         if let Some(area) = self.area() {
@@ -458,6 +528,10 @@ impl Auth {
     /// Re-validates a stored session: valid → signed in; expired → one
     /// refresh attempt; anything else → signed out with the reason.
     fn restore(&self) {
+        if self.signing_out() {
+            // Whatever another tab stores now must not sign this one back in.
+            return;
+        }
         let stored: Option<TokenSet> = self
             .area()
             .and_then(|area| browser::load(area, SESSION_KEY));
@@ -467,14 +541,23 @@ impl Auth {
         };
         self.state.set(AuthState::Checking);
         let this = *self;
-        spawn_local(async move { this.revalidate(tokens).await });
+        let ticket = self.ticket();
+        spawn_local(async move { this.revalidate(tokens, ticket).await });
     }
 
-    async fn revalidate(&self, tokens: TokenSet) {
+    async fn revalidate(&self, tokens: TokenSet, ticket: Ticket) {
         let checked = self.check(tokens.clone(), None).await;
-        if checked.is_valid() {
+        let shared = self.area() == Some(Area::Local);
+        if !self.may_apply(ticket) || (shared && self.stored(&tokens) != Stored::Unchanged) {
+            // The session moved on, or another tab changed the stored set
+            // meanwhile (its storage event brings the newer state).
+            return;
+        }
+        if checked.gate().is_ok() {
             match checked.into_session() {
-                Ok(session) => self.start_session(session),
+                Ok(session) => {
+                    self.start_session(session, Some(ticket));
+                }
                 Err(error) => self.end_session(Some(Notice::new(NoticeKind::Bad, error))),
             }
             return;
@@ -482,7 +565,7 @@ impl Auth {
         if checked.only_expired() {
             if tokens.refresh_token.is_some() {
                 self.refreshing.set(true);
-                let refreshed = self.refresh_tokens(&tokens).await;
+                let refreshed = self.refresh_tokens(&tokens, ticket).await;
                 self.refreshing.set(false);
                 if refreshed.is_ok() {
                     self.set_notice(
@@ -498,7 +581,7 @@ impl Auth {
             }
             return;
         }
-        let reason = checked.failure().unwrap_or_else(|| "unknown".into());
+        let reason = checked.gate().err().unwrap_or_else(|| "unknown".into());
         self.end_session(Some(Notice::new(
             NoticeKind::Bad,
             format!(
@@ -519,13 +602,11 @@ impl Auth {
                 return;
             }
             if event.new_value().is_none() {
-                if matches!(this.state.get_untracked(), AuthState::SignedIn(_)) {
+                if !matches!(this.state.get_untracked(), AuthState::SignedOut) {
                     // The key is gone already, so end_session's removal
-                    // is a no-op and fires no further event.
-                    this.end_session(Some(Notice::new(
-                        NoticeKind::Warn,
-                        "You were signed out in another tab.",
-                    )));
+                    // is a no-op and fires no further event. A restore
+                    // still running is stopped too (its ticket goes stale).
+                    this.end_session(Some(signed_out_elsewhere()));
                 }
             } else {
                 this.restore();
@@ -555,14 +636,13 @@ impl Auth {
             },
             Duration::from_secs(delay),
         );
-        self.refresh_timer.set_value(handle.ok());
+        REFRESH_TIMER.with(|timer| timer.set(handle.ok()));
     }
 
     fn cancel_refresh(&self) {
-        if let Some(handle) = self.refresh_timer.get_value() {
+        if let Some(handle) = REFRESH_TIMER.with(Cell::take) {
             handle.clear();
         }
-        self.refresh_timer.set_value(None);
     }
 
     /// A `refresh_token` grant for the current session; one at a time.
@@ -574,79 +654,166 @@ impl Auth {
             return Err("a refresh is already running".into());
         }
         self.refreshing.set(true);
-        let outcome = self.refresh_tokens(&session.tokens).await;
+        let result = self.refresh_tokens(&session.tokens, self.ticket()).await;
         self.refreshing.set(false);
+        let outcome = match result {
+            Ok(outcome) => Ok(outcome),
+            Err(RefreshError::Failed(error)) => Err(error),
+            Err(RefreshError::Dropped) => match self.picked_up(&session.tokens) {
+                Some(outcome) => Ok(outcome),
+                None => return Err("the session ended while the refresh ran".into()),
+            },
+        };
         self.last_refresh.set(Some(outcome.clone()));
         outcome
     }
 
+    /// When another tab's refresh became this tab's session meanwhile: what
+    /// it brought, compared with the set this refresh started from.
+    fn picked_up(&self, started_from: &TokenSet) -> Option<RefreshOutcome> {
+        let current = self.session().filter(|_| !self.signing_out())?;
+        (current.tokens != *started_from).then(|| RefreshOutcome {
+            access_expires_at: current.access.exp(),
+            rotated: current.tokens.refresh_token != started_from.refresh_token,
+        })
+    }
+
     /// On failure the user is signed out with the reason: a session that
-    /// cannot be refreshed is about to stop working anyway.
-    async fn refresh_tokens(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
-        let result = self.try_refresh(tokens).await;
-        if let Err(error) = &result {
-            self.end_session(Some(Notice::new(
-                NoticeKind::Bad,
-                format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
-            )));
+    /// cannot be refreshed is about to stop working anyway. With shared
+    /// storage one tab refreshes at a time.
+    async fn refresh_tokens(
+        &self,
+        tokens: &TokenSet,
+        ticket: Ticket,
+    ) -> Result<RefreshOutcome, RefreshError> {
+        let shared = self.area() == Some(Area::Local);
+        let lock = if shared {
+            Some(lock::acquire(REFRESH_LOCK).await)
+        } else {
+            None
+        };
+        let result = self.try_refresh(tokens, ticket, shared).await;
+        drop(lock);
+        if let Err(RefreshError::Failed(error)) = &result {
+            if self.may_apply(ticket) {
+                self.end_session(Some(Notice::new(
+                    NoticeKind::Bad,
+                    format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
+                )));
+            }
         }
         result
     }
 
-    async fn try_refresh(&self, tokens: &TokenSet) -> Result<RefreshOutcome, String> {
+    /// What the shared storage holds now, against `tokens`.
+    fn stored(&self, tokens: &TokenSet) -> Stored {
+        compare(tokens, browser::load(Area::Local, SESSION_KEY))
+    }
+
+    /// `shared`: the tokens live in localStorage, which other tabs change;
+    /// a set another tab stored there after refreshing is taken instead of
+    /// spending the refresh token again.
+    async fn try_refresh(
+        &self,
+        tokens: &TokenSet,
+        ticket: Ticket,
+        shared: bool,
+    ) -> Result<RefreshOutcome, RefreshError> {
+        use RefreshError::{Dropped, Failed};
         let refresh_token = tokens
             .refresh_token
             .as_ref()
-            .ok_or("this session has no refresh token (implicit sign-in)")?;
-        let response = self
-            .token_request(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token.expose()),
-            ])
-            .await?;
-        let rotated = response.refresh_token.is_some();
-        let checked = self.check(tokens.refreshed(response)?, None).await;
-        if let Some(failure) = checked.failure() {
-            return Err(failure);
+            .ok_or_else(|| Failed("this session has no refresh token (implicit sign-in)".into()))?;
+        if !self.may_apply(ticket) {
+            return Err(Dropped);
         }
-        let session = checked.into_session()?;
+        let others = || shared.then(|| self.stored(tokens));
+        // This tab may have waited for the lock while another refreshed.
+        let refreshed = match others() {
+            Some(Stored::Replaced(set)) => set,
+            Some(Stored::Gone) => {
+                self.end_session(Some(signed_out_elsewhere()));
+                return Err(Dropped);
+            }
+            _ => {
+                let answer = self
+                    .token_request(&[
+                        ("grant_type", "refresh_token"),
+                        ("refresh_token", refresh_token.expose()),
+                    ])
+                    .await;
+                match (answer, others()) {
+                    (Ok(response), _) => tokens.refreshed(response).map_err(Failed)?,
+                    // A tab without the lock may have rotated the token first.
+                    (Err(_), Some(Stored::Replaced(set))) => set,
+                    (Err(error), _) => return Err(Failed(error)),
+                }
+            }
+        };
+        let rotated = refreshed.refresh_token != tokens.refresh_token;
+        // The sign-in checks (bar the nonce), and the same user as before.
+        let checked = self.check(refreshed, None).await;
+        checked.gate().map_err(Failed)?;
+        let session = checked.into_session().map_err(Failed)?;
+        let before = UnverifiedToken::parse(tokens.id_token.expose()).ok();
+        same_user(
+            before.as_ref().and_then(UnverifiedToken::sub),
+            session.id.sub(),
+        )
+        .map_err(Failed)?;
+        if shared {
+            // Signed out (or in) elsewhere while the answer came?
+            let now: Option<TokenSet> = browser::load(Area::Local, SESSION_KEY);
+            if now.as_ref() != Some(tokens) && now.as_ref() != Some(&session.tokens) {
+                return Err(Dropped);
+            }
+        }
         let outcome = RefreshOutcome {
             access_expires_at: session.access.exp(),
             rotated,
         };
-        self.start_session(session);
+        if !self.start_session(session, Some(ticket)) {
+            return Err(Dropped);
+        }
         Ok(outcome)
     }
 
     // ----- sign-out -----
 
-    /// Revokes the refresh token, clears every stored token, then leaves for
-    /// the hosted UI's `/logout`, which ends its session cookie too.
+    /// Stops the refresh timer, forgets the stored session, revokes the
+    /// refresh token (for at most `REVOKE_LIMIT_MS`), then leaves for the
+    /// hosted UI's `/logout`, which ends its session cookie too. In that
+    /// order: a refresh that answers during the revoke must find nothing to
+    /// write back to, and a revoke that hangs must not keep the tokens.
     pub fn sign_out(&self) {
+        if self.signing_out() {
+            return;
+        }
+        let refresh_token = self
+            .session()
+            .and_then(|session| session.tokens.refresh_token.clone());
+        self.update_lifecycle(Lifecycle::begin_sign_out);
+        self.cancel_refresh();
+        if let Some(area) = self.area() {
+            browser::remove(area, SESSION_KEY);
+        }
         let this = *self;
         spawn_local(async move {
-            let refresh_token = match this.state.get_untracked() {
-                AuthState::SignedIn(session) => session.tokens.refresh_token.clone(),
-                _ => None,
-            };
             let notice = match refresh_token {
-                Some(token) => match this.revoke(&token).await {
-                    Ok(()) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
-                    Err(error) => Notice::new(
+                Some(token) => match within(REVOKE_LIMIT_MS, this.revoke(&token)).await {
+                    Some(Ok(())) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
+                    Some(Err(error)) => Notice::new(
                         NoticeKind::Warn,
                         format!("You are signed out, but revoking the refresh token failed ({error}); it stays valid until it expires."),
+                    ),
+                    None => Notice::new(
+                        NoticeKind::Warn,
+                        "You are signed out, but the revocation endpoint did not answer in time; the refresh token may stay valid until it expires.",
                     ),
                 },
                 None => Notice::new(NoticeKind::Ok, "You are signed out."),
             };
-            // Clear the tokens but leave the page's state alone: a page that
-            // reacted to "signed out" (/profile starts sign-in) would race
-            // the navigation to /logout.
-            this.cancel_refresh();
-            if let Some(area) = this.area() {
-                browser::remove(area, SESSION_KEY);
-            }
-            let _ = browser::store(Area::Session, NOTICE_KEY, &notice);
+            notice.keep();
             navigate_away(&logout_url(&this.config()));
         });
     }
@@ -678,19 +845,14 @@ impl Auth {
     }
 }
 
-/// The pending sign-in this answer belongs to, if its `state` matches.
-fn claim_pending(
-    pending: Option<PendingSignIn>,
-    state: Option<&str>,
-) -> Result<PendingSignIn, String> {
-    check_state(pending.as_ref(), state).map_err(|e| e.to_string())?;
-    pending.ok_or_else(|| StateError::NothingPending.to_string())
+fn signed_out_elsewhere() -> Notice {
+    Notice::new(NoticeKind::Warn, "You were signed out in another tab.")
 }
 
 /// The `auth-error` text for a token endpoint error answer.
 fn token_endpoint_error(status: u16, body: &str) -> String {
-    match serde_json::from_str::<TokenErrorResponse>(body) {
-        Ok(error) => {
+    match TokenErrorResponse::parse(body) {
+        Some(error) => {
             let hint = match error.error.as_str() {
                 "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
                 "invalid_client" => " (check clientId: it must be a public app client of this pool)",
@@ -703,6 +865,21 @@ fn token_endpoint_error(status: u16, body: &str) -> String {
                 .unwrap_or_default();
             format!("token endpoint: {}{description}{hint}", error.error)
         }
-        Err(_) => format!("token endpoint: HTTP {status} without a Cognito error body"),
+        None => format!("token endpoint: HTTP {status} without a Cognito error body"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_notice_reads_back() {
+        for kind in [NoticeKind::Ok, NoticeKind::Warn, NoticeKind::Bad] {
+            let notice = Notice::new(kind, "Signed out: revoke failed (HTTP 500: a:b)");
+            assert_eq!(Notice::from_text(&notice.to_text()), Some(notice));
+        }
+        assert_eq!(Notice::from_text("nonsense"), None);
+        assert_eq!(Notice::from_text("loud:text"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The token set of a session, and the token endpoint's answers.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::secret::Secret;
 
@@ -16,7 +17,7 @@ pub struct TokenSet {
 }
 
 /// A 200 from `POST /oauth2/token`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TokenResponse {
     pub access_token: Secret,
     pub id_token: Option<Secret>,
@@ -26,10 +27,58 @@ pub struct TokenResponse {
 }
 
 /// A 4xx from the token endpoint: Cognito's `{"error": "..."}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TokenErrorResponse {
     pub error: String,
     pub error_description: Option<String>,
+}
+
+// Both answers are read through `serde_json::Value`, whose code the wasm
+// has anyway: a derived `Deserialize` costs it about a kilobyte per struct.
+// The rules are the derive's: an optional member may be absent or null, any
+// other type is an error.
+
+fn object(body: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str(body).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// `Some(None)` absent or null, `Some(Some(text))` a string, `None` otherwise.
+fn optional_text(map: &Map<String, Value>, name: &str) -> Option<Option<String>> {
+    match map.get(name) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text.clone())),
+        Some(_) => None,
+    }
+}
+
+impl TokenResponse {
+    pub fn parse(body: &str) -> Option<TokenResponse> {
+        let map = object(body)?;
+        let secret = |name| optional_text(&map, name).map(|t| t.map(Secret::new));
+        Some(TokenResponse {
+            access_token: secret("access_token")??,
+            id_token: secret("id_token")?,
+            refresh_token: secret("refresh_token")?,
+            token_type: optional_text(&map, "token_type")?,
+            expires_in: match map.get("expires_in") {
+                None | Some(Value::Null) => None,
+                Some(number) => Some(number.as_i64()?),
+            },
+        })
+    }
+}
+
+impl TokenErrorResponse {
+    pub fn parse(body: &str) -> Option<TokenErrorResponse> {
+        let map = object(body)?;
+        Some(TokenErrorResponse {
+            error: optional_text(&map, "error")??,
+            error_description: optional_text(&map, "error_description")?,
+        })
+    }
 }
 
 /// The ID token of a usable token endpoint answer, or why the answer is not
@@ -47,14 +96,24 @@ pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> 
     })
 }
 
+/// A refreshed session must be the same user: the new ID token's `sub`
+/// equals the session's. A pool never changes it, so a different one means
+/// the answer belongs to someone else's session.
+pub fn same_user(session_sub: Option<&str>, refreshed_sub: Option<&str>) -> Result<(), String> {
+    match (session_sub, refreshed_sub) {
+        (Some(before), Some(after)) if !before.is_empty() && before == after => Ok(()),
+        _ => Err("sub: the refreshed ID token is another user's".into()),
+    }
+}
+
 impl TokenSet {
-    /// The set after a refresh: new ID and access tokens, and the new
+    /// The set after a refresh (a usable answer: see
+    /// [`check_token_response`]): new ID and access tokens, and the new
     /// refresh token only when the pool rotates them (without rotation
     /// Cognito sends none, and the old one stays valid).
     pub fn refreshed(&self, response: TokenResponse) -> Result<TokenSet, String> {
-        let id_token = response
-            .id_token
-            .ok_or("token endpoint: the refresh answer has no id_token")?;
+        // The same checks as at sign-in: Bearer, and an ID token.
+        let id_token = check_token_response(&response)?;
         Ok(TokenSet {
             id_token,
             access_token: response.access_token,
@@ -80,7 +139,32 @@ mod tests {
     }
 
     fn response(json: &str) -> TokenResponse {
-        serde_json::from_str(json).unwrap()
+        TokenResponse::parse(json).unwrap()
+    }
+
+    #[test]
+    fn answers_parse_like_the_json_they_are() {
+        let full = response(
+            r#"{"access_token":"a","id_token":"i","refresh_token":"r","token_type":"Bearer","expires_in":3600}"#,
+        );
+        assert_eq!(full.refresh_token.unwrap().expose(), "r");
+        assert_eq!(full.expires_in, Some(3600));
+        let sparse = response(r#"{"access_token":"a","id_token":null}"#);
+        assert!(sparse.id_token.is_none() && sparse.expires_in.is_none());
+        for bad in [
+            "",
+            "[]",
+            r#"{"id_token":"i"}"#,
+            r#"{"access_token":7}"#,
+            r#"{"access_token":"a","expires_in":"soon"}"#,
+            r#"{"access_token":"a","refresh_token":{}}"#,
+        ] {
+            assert!(TokenResponse::parse(bad).is_none(), "{bad}");
+        }
+        let error = TokenErrorResponse::parse(r#"{"error":"invalid_grant"}"#).unwrap();
+        assert_eq!(error.error, "invalid_grant");
+        assert!(error.error_description.is_none());
+        assert!(TokenErrorResponse::parse(r#"{"message":"Unauthorized"}"#).is_none());
     }
 
     #[test]
@@ -108,6 +192,36 @@ mod tests {
         assert!(set()
             .refreshed(response(r#"{"access_token":"a2"}"#))
             .is_err());
+    }
+
+    #[test]
+    fn refresh_with_another_token_type_is_refused() {
+        let error = set()
+            .refreshed(response(
+                r#"{"access_token":"a2","id_token":"i2","token_type":"mac"}"#,
+            ))
+            .unwrap_err();
+        assert!(error.starts_with("token endpoint: token_type"), "{error}");
+        assert!(set()
+            .refreshed(response(
+                r#"{"access_token":"a2","id_token":"i2","token_type":"bearer"}"#
+            ))
+            .is_ok());
+    }
+
+    #[test]
+    fn a_refreshed_session_is_the_same_user() {
+        assert_eq!(same_user(Some("u-1"), Some("u-1")), Ok(()));
+        for (before, after) in [
+            (Some("u-1"), Some("u-2")),
+            (Some("u-1"), None),
+            (None, Some("u-1")),
+            (None, None),
+            (Some(""), Some("")),
+        ] {
+            let error = same_user(before, after).unwrap_err();
+            assert!(error.starts_with("sub: "), "{error}");
+        }
     }
 
     #[test]

@@ -29,7 +29,9 @@ impl KeyCache {
                 return Ok(jwks.clone());
             }
         }
-        let (status, text) = get_text(uri)
+        // A refetch must reach the server: a cached copy of the key set
+        // would not hold the key the pool just rotated to.
+        let (status, text) = get_text(uri, refetch)
             .await
             .map_err(|e| format!("the key set could not be fetched: {e}"))?;
         if status != 200 {

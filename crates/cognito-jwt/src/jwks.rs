@@ -40,7 +40,19 @@ pub enum KeyError {
     /// signed; refusing is safer than guessing.
     #[error("expected one key with kid \"{0}\", found several")]
     AmbiguousKid(String),
+    /// Outside [`RSA_BITS`]: RFC 7518 requires at least 2048 bits, and the
+    /// browser (WebCrypto imports 1024-bit keys) and the servers must agree.
+    #[error(
+        "expected an RSA key of 2048 to 4096 bits, but key {} has {bits} bits",
+        kid.as_deref().unwrap_or("(no kid)")
+    )]
+    KeySize { kid: Option<String>, bits: usize },
 }
+
+/// The RSA modulus sizes a key may have, in bits: RFC 7518 section 3.3's
+/// minimum, and Cognito's keys are 2048 bits; the cap bounds the work of a
+/// hostile key set.
+pub const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=4096;
 
 /// One RSA public key as published in a JWKS (RFC 7517/7518).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +78,16 @@ impl RsaJwk {
     /// browser refuses the key for any other algorithm.
     pub fn to_webcrypto_jwk(&self) -> Value {
         json!({ "kty": "RSA", "n": self.n, "e": self.e, "alg": "RS256", "ext": true })
+    }
+
+    /// The modulus size in bits (leading zero bytes do not count).
+    pub fn modulus_bits(&self) -> usize {
+        let n = b64::decode(&self.n).unwrap_or_default();
+        let mut digits = n.iter().skip_while(|b| **b == 0);
+        match digits.next() {
+            Some(first) => (8 - first.leading_zeros() as usize) + 8 * digits.count(),
+            None => 0,
+        }
     }
 
     /// Decoded modulus and exponent (big-endian). Parsing guarantees these
@@ -128,8 +150,21 @@ impl Jwks {
     }
 
     /// The key for a token header's `kid`. Without a kid the key is
-    /// unambiguous only if the set holds exactly one key.
+    /// unambiguous only if the set holds exactly one key. A key outside
+    /// [`RSA_BITS`] is refused here, so the browser and the servers agree.
     pub fn select(&self, kid: Option<&str>) -> Result<&RsaJwk, KeyError> {
+        let key = self.find(kid)?;
+        let bits = key.modulus_bits();
+        if !RSA_BITS.contains(&bits) {
+            return Err(KeyError::KeySize {
+                kid: key.kid.clone(),
+                bits,
+            });
+        }
+        Ok(key)
+    }
+
+    fn find(&self, kid: Option<&str>) -> Result<&RsaJwk, KeyError> {
         match kid {
             Some(kid) => {
                 let mut matching = self.keys.iter().filter(|k| k.kid.as_deref() == Some(kid));
@@ -306,6 +341,55 @@ mod tests {
             dup.select(Some("a")),
             Err(KeyError::AmbiguousKid("a".into()))
         );
+    }
+
+    /// A JWK whose modulus has exactly `bits` bits (top bit set).
+    fn jwk_of_bits(kid: &str, bits: usize) -> String {
+        let mut n = vec![0xA5u8; bits.div_ceil(8)];
+        let top = bits % 8;
+        n[0] = if top == 0 {
+            0xFF
+        } else {
+            (1u8 << (top - 1)) | 1
+        };
+        // A leading zero byte does not count as bits of the modulus.
+        n.insert(0, 0);
+        format!(
+            r#"{{"kty":"RSA","kid":"{kid}","n":"{}","e":"AQAB"}}"#,
+            crate::b64::encode(&n)
+        )
+    }
+
+    #[test]
+    fn only_rsa_keys_of_2048_to_4096_bits_are_selected() {
+        let set = Jwks::parse(&format!(
+            r#"{{"keys":[{},{},{},{},{}]}}"#,
+            jwk_of_bits("1024", 1024),
+            jwk_of_bits("2047", 2047),
+            jwk_of_bits("2048", 2048),
+            jwk_of_bits("4096", 4096),
+            jwk_of_bits("4097", 4097),
+        ))
+        .unwrap();
+        assert!(set.select(Some("2048")).is_ok());
+        assert!(set.select(Some("4096")).is_ok());
+        for (kid, bits) in [("1024", 1024), ("2047", 2047), ("4097", 4097)] {
+            let error = set.select(Some(kid)).unwrap_err();
+            assert_eq!(
+                error,
+                KeyError::KeySize {
+                    kid: Some(kid.into()),
+                    bits
+                }
+            );
+            assert!(error.to_string().contains("2048"), "{error}");
+        }
+        let only_small =
+            Jwks::parse(&format!(r#"{{"keys":[{}]}}"#, jwk_of_bits("x", 1024))).unwrap();
+        assert!(matches!(
+            only_small.select(None),
+            Err(KeyError::KeySize { .. })
+        ));
     }
 
     #[test]

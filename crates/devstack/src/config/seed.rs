@@ -511,6 +511,10 @@ mod tests {
         assert_eq!(s.client.client_id.len(), 26);
         assert!(s.scope_exists("books/read"));
         assert!(!s.scope_exists("books/write"));
+        assert!(
+            s.client.refresh_rotation,
+            "the app's tests run the rotated path"
+        );
         assert_eq!(
             s.issuer(),
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_DevStack1"
