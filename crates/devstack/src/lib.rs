@@ -17,6 +17,7 @@ pub mod ids;
 pub mod keys;
 pub mod mint;
 pub mod serve;
+pub mod srp;
 pub mod state;
 pub mod store;
 pub mod verify;
