@@ -13,6 +13,7 @@ pub mod config;
 pub mod gateway;
 pub mod hosted_ui;
 pub mod http;
+pub mod idp;
 pub mod ids;
 pub mod keys;
 pub mod mint;
@@ -122,7 +123,10 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     let (stop, _) = watch::channel(false);
     let mut tasks = Vec::new();
     for (listener, router) in [
-        (ui_listener, hosted_ui::router(shared.clone())),
+        (
+            ui_listener,
+            hosted_ui::router(shared.clone()).merge(idp::router(shared.clone())),
+        ),
         (api_listener, gateway::router(shared.clone())),
     ] {
         let router = serve::harden(router, shared.panics.clone(), limits);

@@ -95,14 +95,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     println!("  issuer:                     {}", handle.issuer());
     println!("  JWKS:                       {}", handle.jwks_url());
     println!("  client id:                  {}", handle.client_id());
-    println!("  demo sign-in (seed users):");
+    println!("  demo sign-in (seed users; passwords as in the seed file):");
     for user in &handle.seed().users {
         let groups = if user.groups.is_empty() {
             "no groups".to_string()
         } else {
             format!("groups: {}", user.groups.join(", "))
         };
-        println!("    {} / {}  ({groups})", user.username, user.password);
+        // Passwords are never printed: they are in the seed file.
+        println!("    {}  ({groups})", user.username);
     }
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;

@@ -97,6 +97,11 @@ pub fn from_hex(s: &str) -> Option<BigUint> {
     BigUint::parse_bytes(s.as_bytes(), 16)
 }
 
+/// A client's public value is usable when `A mod N != 0`.
+pub fn public_value_ok(a: &BigUint) -> bool {
+    !(a % &group().n).is_zero()
+}
+
 /// The part of the pool id after `_`, which the SRP hashes use.
 pub fn pool_name(pool_id: &str) -> &str {
     pool_id.split_once('_').map_or(pool_id, |(_, name)| name)
@@ -343,6 +348,19 @@ pub mod client {
             let mut raw = [0u8; 128];
             OsRng.fill_bytes(&mut raw);
             Self::with_a(BigUint::from_bytes_be(&raw) % &group().n)
+        }
+
+        /// PASSWORD_CLAIM_SIGNATURE (base64) for a challenge's secret block.
+        pub fn sign(
+            key: &[u8; 16],
+            pool_name: &str,
+            user_id: &str,
+            secret_block: &[u8],
+            timestamp: &str,
+        ) -> String {
+            use base64::Engine;
+            let mac = signature(key, pool_name, user_id, secret_block, timestamp);
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
         }
 
         /// `K` from the challenge's `SALT` and `SRP_B` (hex) and the password.

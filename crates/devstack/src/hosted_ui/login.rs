@@ -98,9 +98,12 @@ pub async fn submit(
 
     let username = param(&form, "username").unwrap_or("");
     let password = param(&form, "password").unwrap_or("");
-    let user = shared.seed.user(username);
-    let password_ok = user.is_some_and(|u| constant_time_eq(&u.password, password));
-    let Some(user) = user.filter(|_| password_ok) else {
+    // Checked against the user pool's SRP verifier: no clear passwords kept.
+    let user = shared
+        .idp
+        .password_ok(&shared.seed, username, password)
+        .and_then(|name| shared.seed.user(&name));
+    let Some(user) = user else {
         // Same message for unknown users and wrong passwords, as Cognito
         // (with user-existence errors prevented) does.
         let csrf = shared.store.issue_csrf(now);

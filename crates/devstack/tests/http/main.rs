@@ -6,6 +6,7 @@ mod common;
 mod authorize;
 mod claims;
 mod gateway;
+mod idp;
 mod interop;
 mod lifecycle;
 mod login;

@@ -1,0 +1,203 @@
+//! The Cognito user-pool JSON API (`cognito-idp`), served at `POST /` on the
+//! hosted-UI origin: `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`
+//! with an awsJson1.1 body. What is served and how it differs from AWS:
+//! docs/user-pool-api.md.
+
+pub mod account;
+pub mod auth;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+pub mod wire;
+
+use crate::http::{self, BODY_LIMIT};
+use crate::ids;
+use crate::srp::{ServerSession, Verifier};
+use crate::state::Shared;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use num_bigint::BigUint;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use users::Users;
+use wire::{IdpResult, Req};
+
+/// One USER_SRP_AUTH exchange waiting for its PASSWORD_VERIFIER answer,
+/// keyed by its SECRET_BLOCK (single use).
+pub struct SrpPending {
+    pub username: String,
+    pub big_a: BigUint,
+    pub server: ServerSession,
+    pub verifier: Verifier,
+    pub expires_at: i64,
+}
+
+/// A NEW_PASSWORD_REQUIRED challenge waiting for its answer, keyed by Session.
+#[derive(Debug, Clone)]
+pub struct ChallengePending {
+    pub username: String,
+    pub expires_at: i64,
+}
+
+/// A refresh token issued by this API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiRefresh {
+    pub username: String,
+    pub client_id: String,
+    pub origin_jti: String,
+    pub auth_time: i64,
+    pub expires_at: i64,
+    /// With rotation: when GetTokensFromRefreshToken replaced it.
+    pub superseded_at: Option<i64>,
+}
+
+#[derive(Default)]
+pub struct Inner {
+    pub users: Users,
+    pub srp: HashMap<String, SrpPending>,
+    pub challenges: HashMap<String, ChallengePending>,
+    pub refresh: HashMap<String, ApiRefresh>,
+    /// Sign-ins (origin_jti) revoked by RevokeToken or GlobalSignOut.
+    pub revoked_origins: HashSet<String>,
+}
+
+impl Inner {
+    fn purge(&mut self, now: i64) {
+        self.srp.retain(|_, p| p.expires_at > now);
+        self.challenges.retain(|_, c| c.expires_at > now);
+        self.refresh.retain(|_, r| r.expires_at > now);
+    }
+}
+
+/// The user pool's runtime state.
+pub struct Idp {
+    inner: Mutex<Inner>,
+    /// The pool id's part after `_` (SRP hashes it).
+    pub pool_name: String,
+}
+
+impl Idp {
+    /// Users from the seed; their passwords become SRP verifiers here.
+    pub fn new(seed: &crate::Seed, now: i64) -> Self {
+        let mut inner = Inner::default();
+        for u in &seed.users {
+            let rec = users::from_seed(seed, u, now);
+            inner.users.by_name.insert(rec.username.clone(), rec);
+        }
+        Self {
+            inner: Mutex::new(inner),
+            pool_name: crate::srp::pool_name(&seed.pool.id).to_string(),
+        }
+    }
+
+    /// Called after every change worth keeping (users, refresh tokens,
+    /// revocations).
+    pub fn changed(&self, _inner: &Inner) {}
+
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn lock_purged(&self, now: i64) -> MutexGuard<'_, Inner> {
+        let mut g = self.lock();
+        g.purge(now);
+        g
+    }
+
+    /// Checks a password against the stored verifier of `ident` (username,
+    /// or email in email-as-username pools): the hosted UI's check.
+    pub fn password_ok(&self, seed: &crate::Seed, ident: &str, password: &str) -> Option<String> {
+        let user = {
+            let g = self.lock();
+            let name = g.users.resolve(ident, seed.user_pool.email_is_username())?;
+            g.users.get(&name)?.clone()
+        };
+        (user.enabled
+            && user.status == users::Status::Confirmed
+            && user.password_matches(&self.pool_name, password))
+        .then_some(user.username)
+    }
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", post(handle).options(preflight))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            ("hosted-ui", shared.log.clone()),
+            http::log_requests,
+        ))
+        .with_state(shared)
+}
+
+async fn preflight(headers: HeaderMap) -> Response {
+    wire::preflight(&headers)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::uuid_v4();
+    // SRP and verifier checks are a few milliseconds of big-integer work.
+    let s = shared.clone();
+    let result = tokio::task::spawn_blocking(move || dispatch(&s, &headers, &body))
+        .await
+        .unwrap_or_else(|_| {
+            shared
+                .panics
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Err(wire::err("InternalErrorException", "Internal error"))
+        });
+    match result {
+        Ok(body) => wire::json_response(axum::http::StatusCode::OK, &body, &request_id),
+        Err(e) => e.into_response_with(&request_id),
+    }
+}
+
+/// Operations AWS signs with SigV4 (everything else is unsigned).
+fn signed(op: &str) -> bool {
+    op.starts_with("Admin") || op == "ListUsers" || op.starts_with("Describe")
+}
+
+pub fn dispatch(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> IdpResult<serde_json::Value> {
+    let op = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(wire::TARGET_PREFIX))
+        .ok_or_else(|| wire::err("UnknownOperationException", "Unknown operation"))?;
+    if !OPERATIONS.contains(&op) {
+        return Err(wire::err("UnknownOperationException", "Unknown operation"));
+    }
+    if signed(op) {
+        wire::check_sigv4(headers)?;
+    }
+    let req = Req::parse(body)?;
+    match op {
+        "InitiateAuth" => auth::initiate_auth(shared, &req, false),
+        "AdminInitiateAuth" => auth::initiate_auth(shared, &req, true),
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(shared, &req, false),
+        "AdminRespondToAuthChallenge" => auth::respond_to_auth_challenge(shared, &req, true),
+        "GetTokensFromRefreshToken" => auth::get_tokens_from_refresh_token(shared, &req),
+        "RevokeToken" => auth::revoke_token(shared, &req),
+        "GetUser" => account::get_user(shared, &req),
+        "GlobalSignOut" => account::global_sign_out(shared, &req),
+        "AdminUserGlobalSignOut" => account::admin_user_global_sign_out(shared, &req),
+        _ => Err(wire::err("UnknownOperationException", "Unknown operation")),
+    }
+}
+
+/// The operations served (the rest answer UnknownOperationException).
+pub const OPERATIONS: &[&str] = &[
+    "InitiateAuth",
+    "AdminInitiateAuth",
+    "RespondToAuthChallenge",
+    "AdminRespondToAuthChallenge",
+    "GetTokensFromRefreshToken",
+    "RevokeToken",
+    "GetUser",
+    "GlobalSignOut",
+    "AdminUserGlobalSignOut",
+];
