@@ -1,0 +1,66 @@
+// amazon-cognito-identity-js against devstack: real SRP (its default
+// USER_SRP_AUTH flow) with the right and a wrong password, USER_PASSWORD_AUTH,
+// GetUser, and the tokens verified by aws-jwt-verify with this stack's JWKS.
+// Env: ENDPOINT, POOL_ID, CLIENT_ID, USERNAME, PASSWORD, JWKS_URL.
+// Both packages resolve through NODE_PATH (tools/node/node_modules).
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { CognitoUserPool, CognitoUser, AuthenticationDetails } = require("amazon-cognito-identity-js");
+const { CognitoJwtVerifier } = require("aws-jwt-verify");
+
+const env = process.env;
+const pool = new CognitoUserPool({
+  UserPoolId: env.POOL_ID,
+  ClientId: env.CLIENT_ID,
+  endpoint: env.ENDPOINT + "/",
+});
+
+function fail(message) {
+  console.error(`FAIL: ${message}`);
+  process.exit(1);
+}
+
+function signIn(password, flow) {
+  const user = new CognitoUser({ Username: env.USERNAME, Pool: pool });
+  if (flow) user.setAuthenticationFlowType(flow);
+  const details = new AuthenticationDetails({ Username: env.USERNAME, Password: password });
+  return new Promise((resolve) => {
+    user.authenticateUser(details, {
+      onSuccess: (session) => resolve({ user, session }),
+      onFailure: (err) => resolve({ user, err }),
+      newPasswordRequired: () => resolve({ user, err: { code: "newPasswordRequired" } }),
+    });
+  });
+}
+
+const jwks = await (await fetch(env.JWKS_URL)).json();
+function verify(token, tokenUse) {
+  const verifier = CognitoJwtVerifier.create({ userPoolId: env.POOL_ID, tokenUse, clientId: env.CLIENT_ID });
+  verifier.cacheJwks(jwks);
+  return verifier.verifySync(token);
+}
+
+for (const flow of [undefined, "USER_PASSWORD_AUTH"]) {
+  const name = flow || "USER_SRP_AUTH";
+  const { user, session, err } = await signIn(env.PASSWORD, flow);
+  if (err) fail(`${name}: ${err.code}: ${err.message}`);
+  const id = verify(session.getIdToken().getJwtToken(), "id");
+  const access = verify(session.getAccessToken().getJwtToken(), "access");
+  if (id["cognito:username"] !== env.USERNAME || access.scope !== "aws.cognito.signin.user.admin") {
+    fail(`${name}: unexpected claims ${JSON.stringify(id)}`);
+  }
+  console.log(`ok: ${name} sign-in, tokens verified by aws-jwt-verify (sub ${id.sub})`);
+  const attributes = await new Promise((resolve, reject) =>
+    user.getUserAttributes((e, a) => (e ? reject(e) : resolve(a))),
+  ).catch((e) => fail(`GetUser: ${e.code}: ${e.message}`));
+  if (!attributes.some((a) => a.getName() === "sub")) fail("GetUser: no sub");
+  console.log(`ok: ${name} getUserAttributes (${attributes.length} attributes)`);
+}
+
+const { err } = await signIn(env.PASSWORD + "-wrong");
+if (!err || err.code !== "NotAuthorizedException" || err.message !== "Incorrect username or password.") {
+  fail(`wrong password: ${JSON.stringify(err)}`);
+}
+console.log(`ok: wrong password: ${err.code}: ${err.message}`);
+console.log("amazon-cognito-identity-js: all checks passed");
