@@ -4,8 +4,11 @@
 //! docs/user-pool-api.md.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
+pub mod outbox;
 pub mod settings;
+pub mod signup;
 pub mod tokens;
 pub mod users;
 pub mod wire;
@@ -56,8 +59,24 @@ pub struct ApiRefresh {
     pub superseded_at: Option<i64>,
 }
 
+/// A code sent to the outbox, waiting to be entered.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PendingCode {
+    pub code: String,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for PendingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PendingCode(<redacted>, expires {})", self.expires_at)
+    }
+}
+
 #[derive(Default)]
 pub struct Inner {
+    /// Codes by (internal username, kind).
+    pub codes: HashMap<(String, &'static str), PendingCode>,
+    pub outbox: Vec<outbox::Message>,
     pub users: Users,
     pub srp: HashMap<String, SrpPending>,
     pub challenges: HashMap<String, ChallengePending>,
@@ -71,6 +90,7 @@ impl Inner {
         self.srp.retain(|_, p| p.expires_at > now);
         self.challenges.retain(|_, c| c.expires_at > now);
         self.refresh.retain(|_, r| r.expires_at > now);
+        self.codes.retain(|_, c| c.expires_at > now);
     }
 }
 
@@ -127,6 +147,8 @@ impl Idp {
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", post(handle).options(preflight))
+        .route("/_devstack/outbox", axum::routing::get(outbox::json))
+        .route("/_devstack/outbox.html", axum::routing::get(outbox::html))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             ("hosted-ui", shared.log.clone()),
@@ -185,6 +207,26 @@ pub fn dispatch(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> IdpResult<
         "GetUser" => account::get_user(shared, &req),
         "GlobalSignOut" => account::global_sign_out(shared, &req),
         "AdminUserGlobalSignOut" => account::admin_user_global_sign_out(shared, &req),
+        "SignUp" => signup::sign_up(shared, &req),
+        "ConfirmSignUp" => signup::confirm_sign_up(shared, &req),
+        "ResendConfirmationCode" => signup::resend_confirmation_code(shared, &req),
+        "ForgotPassword" => signup::forgot_password(shared, &req),
+        "ConfirmForgotPassword" => signup::confirm_forgot_password(shared, &req),
+        "ChangePassword" => signup::change_password(shared, &req),
+        "UpdateUserAttributes" => signup::update_user_attributes(shared, &req),
+        "VerifyUserAttribute" => signup::verify_user_attribute(shared, &req),
+        "AdminCreateUser" => admin::admin_create_user(shared, &req),
+        "AdminGetUser" => admin::admin_get_user(shared, &req),
+        "AdminDeleteUser" => admin::admin_delete_user(shared, &req),
+        "AdminSetUserPassword" => admin::admin_set_user_password(shared, &req),
+        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(shared, &req),
+        "AdminAddUserToGroup" => admin::admin_add_user_to_group(shared, &req),
+        "AdminRemoveUserFromGroup" => admin::admin_remove_user_from_group(shared, &req),
+        "AdminListGroupsForUser" => admin::admin_list_groups_for_user(shared, &req),
+        "ListUsers" => admin::list_users(shared, &req),
+        "AdminUpdateUserAttributes" => admin::admin_update_user_attributes(shared, &req),
+        "DescribeUserPool" => admin::describe_user_pool(shared, &req),
+        "DescribeUserPoolClient" => admin::describe_user_pool_client(shared, &req),
         _ => Err(wire::err("UnknownOperationException", "Unknown operation")),
     }
 }
@@ -200,4 +242,24 @@ pub const OPERATIONS: &[&str] = &[
     "GetUser",
     "GlobalSignOut",
     "AdminUserGlobalSignOut",
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "UpdateUserAttributes",
+    "VerifyUserAttribute",
+    "AdminCreateUser",
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "AdminSetUserPassword",
+    "AdminConfirmSignUp",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminListGroupsForUser",
+    "ListUsers",
+    "AdminUpdateUserAttributes",
+    "DescribeUserPool",
+    "DescribeUserPoolClient",
 ];

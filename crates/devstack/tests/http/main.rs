@@ -7,6 +7,7 @@ mod authorize;
 mod claims;
 mod gateway;
 mod idp;
+mod idp_accounts;
 mod interop;
 mod lifecycle;
 mod login;
