@@ -174,6 +174,7 @@ pub fn admin_delete_user(shared: &Shared, req: &Req) -> IdpResult<Value> {
     let u = admin_user(shared, req)?;
     let mut inner = shared.idp.lock();
     inner.users.by_name.remove(&u.username);
+    inner.deleted.insert(u.username.clone());
     inner.refresh.retain(|_, r| r.username != u.username);
     inner.codes.retain(|(name, _), _| name != &u.username);
     shared.idp.changed(&inner);

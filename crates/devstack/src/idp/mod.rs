@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod outbox;
+pub mod persist;
 pub mod settings;
 pub mod signup;
 pub mod tokens;
@@ -83,6 +84,8 @@ pub struct Inner {
     pub refresh: HashMap<String, ApiRefresh>,
     /// Sign-ins (origin_jti) revoked by RevokeToken or GlobalSignOut.
     pub revoked_origins: HashSet<String>,
+    /// Users deleted at runtime (so a restart does not bring seed users back).
+    pub deleted: std::collections::BTreeSet<String>,
 }
 
 impl Inner {
@@ -97,6 +100,10 @@ impl Inner {
 /// The user pool's runtime state.
 pub struct Idp {
     inner: Mutex<Inner>,
+    /// The state file, when the stack keeps state on disk.
+    file: std::sync::OnceLock<std::path::PathBuf>,
+    dirty: std::sync::atomic::AtomicBool,
+    pool_id: String,
     /// The pool id's part after `_` (SRP hashes it).
     pub pool_name: String,
 }
@@ -111,13 +118,42 @@ impl Idp {
         }
         Self {
             inner: Mutex::new(inner),
+            file: std::sync::OnceLock::new(),
+            dirty: std::sync::atomic::AtomicBool::new(false),
+            pool_id: seed.pool.id.clone(),
             pool_name: crate::srp::pool_name(&seed.pool.id).to_string(),
         }
     }
 
     /// Called after every change worth keeping (users, refresh tokens,
     /// revocations).
-    pub fn changed(&self, _inner: &Inner) {}
+    pub fn changed(&self, _inner: &Inner) {
+        if self.file.get().is_some() {
+            self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Keeps the user pool in `dir` from now on, after merging what is
+    /// already there. A corrupt file is an error naming it.
+    pub fn attach(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        let path = persist::path_in(dir);
+        persist::load(&path, &self.pool_id, &mut self.lock())?;
+        let _ = self.file.set(path);
+        Ok(())
+    }
+
+    /// Writes the state file if anything changed since the last write.
+    pub fn flush(&self) {
+        let Some(path) = self.file.get() else { return };
+        if !self.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let bytes = persist::snapshot(&self.pool_id, &self.lock());
+        if let Err(e) = persist::write_atomically(path, &bytes) {
+            self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("devstack: cannot write {}: {e}", path.display());
+        }
+    }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())

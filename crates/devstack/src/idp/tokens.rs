@@ -118,6 +118,7 @@ pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) 
             superseded_at: None,
         },
     );
+    shared.idp.changed(inner);
     result(shared, user, &origin_jti, now, now, Some(token))
 }
 
