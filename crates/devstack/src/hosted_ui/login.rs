@@ -40,7 +40,9 @@ fn form_page(
 <label for=\"password\">Password</label>\
 <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
 <button type=\"submit\" name=\"signInSubmitButton\">Sign in</button>\
-</form>",
+</form>\
+<p class=\"note\"><a id=\"forgot-password\" href=\"/forgotPassword?{action}\">Forgot your password?</a></p>\
+<p class=\"note\">Need an account? <a id=\"sign-up\" href=\"/signup?{action}\">Sign up</a></p>",
         pool = escape(&shared.seed.pool.id),
         action = escape(query),
         csrf = escape(csrf),
@@ -102,8 +104,8 @@ pub async fn submit(
     let user = shared
         .idp
         .password_ok(&shared.seed, username, password)
-        .and_then(|name| shared.seed.user(&name));
-    let Some(user) = user else {
+        .and_then(|name| shared.idp.hosted_user(&name));
+    let Some(ref user) = user else {
         // Same message for unknown users and wrong passwords, as Cognito
         // (with user-existence errors prevented) does.
         let csrf = shared.store.issue_csrf(now);

@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod outbox;
+pub mod pages;
 pub mod persist;
 pub mod settings;
 pub mod signup;
@@ -84,6 +85,8 @@ pub struct Inner {
     pub refresh: HashMap<String, ApiRefresh>,
     /// Sign-ins (origin_jti) revoked by RevokeToken or GlobalSignOut.
     pub revoked_origins: HashSet<String>,
+    /// Hosted-UI sign-ups waiting for their code: ticket → (user, expiry).
+    pub signups: HashMap<String, (String, i64)>,
     /// Users deleted at runtime (so a restart does not bring seed users back).
     pub deleted: std::collections::BTreeSet<String>,
 }
@@ -94,6 +97,7 @@ impl Inner {
         self.challenges.retain(|_, c| c.expires_at > now);
         self.refresh.retain(|_, r| r.expires_at > now);
         self.codes.retain(|_, c| c.expires_at > now);
+        self.signups.retain(|_, (_, exp)| *exp > now);
     }
 }
 
@@ -165,6 +169,28 @@ impl Idp {
         g
     }
 
+    /// A confirmed, enabled user as the hosted UI's minting wants it (the
+    /// user pool is the source of truth for users; no password inside).
+    pub fn hosted_user(&self, username: &str) -> Option<crate::config::seed::User> {
+        let g = self.lock();
+        let u = g.users.get(username)?;
+        if !u.enabled || u.status != users::Status::Confirmed {
+            return None;
+        }
+        let attr = |n: &str| u.attributes.get(n).cloned();
+        Some(crate::config::seed::User {
+            username: u.username.clone(),
+            password: String::new(),
+            email: attr("email").unwrap_or_default(),
+            email_verified: u.email_verified(),
+            sub: u.sub.clone(),
+            groups: u.groups.clone(),
+            name: attr("name"),
+            given_name: attr("given_name"),
+            family_name: attr("family_name"),
+        })
+    }
+
     /// Checks a password against the stored verifier of `ident` (username,
     /// or email in email-as-username pools): the hosted UI's check.
     pub fn password_ok(&self, seed: &crate::Seed, ident: &str, password: &str) -> Option<String> {
@@ -183,6 +209,16 @@ impl Idp {
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", post(handle).options(preflight))
+        .route(
+            "/signup",
+            axum::routing::get(pages::show_signup).post(pages::submit_signup),
+        )
+        .route("/confirm", post(pages::submit_confirm))
+        .route(
+            "/forgotPassword",
+            axum::routing::get(pages::show_forgot).post(pages::submit_forgot),
+        )
+        .route("/confirmForgotPassword", post(pages::submit_reset))
         .route("/_devstack/outbox", axum::routing::get(outbox::json))
         .route("/_devstack/outbox.html", axum::routing::get(outbox::html))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -8,6 +8,7 @@ mod claims;
 mod gateway;
 mod idp;
 mod idp_accounts;
+mod idp_pages;
 mod idp_persist;
 mod interop;
 mod lifecycle;
