@@ -105,6 +105,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // Passwords are never printed: they are in the seed file.
         println!("    {}  ({groups})", user.username);
     }
+    if let Some(user) = handle.seed().users.first() {
+        print!(
+            "{}",
+            devstack::idp::recipe::recipe(
+                &handle.seed().pool.id,
+                &handle.client_id(),
+                &handle.hosted_ui_url(),
+                &handle.api_url(),
+                if handle.seed().user_pool.email_is_username() {
+                    &user.email
+                } else {
+                    &user.username
+                },
+            )
+        );
+    }
+    println!(
+        "  user-pool API (boto3, AWS CLI, SDKs): POST {}/  outbox: {}/_devstack/outbox.html",
+        handle.hosted_ui_url(),
+        handle.hosted_ui_url()
+    );
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
     eprintln!("devstack: shutting down");

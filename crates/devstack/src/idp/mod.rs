@@ -9,6 +9,7 @@ pub mod auth;
 pub mod outbox;
 pub mod pages;
 pub mod persist;
+pub mod recipe;
 pub mod settings;
 pub mod signup;
 pub mod tokens;

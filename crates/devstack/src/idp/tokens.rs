@@ -123,10 +123,16 @@ pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) 
 }
 
 /// Is a token of this sign-in (origin_jti, issued at `iat`) revoked?
+///
+/// Sign-ins of this API are revoked by origin (GlobalSignOut lists them);
+/// hosted-UI tokens, whose sign-ins this API cannot list, by time: issued
+/// at or before the user's last global sign-out.
 pub fn revoked(shared: &Shared, inner: &Inner, user: &UserRecord, origin: &str, iat: i64) -> bool {
-    inner.revoked_origins.contains(origin)
-        || shared.store.is_origin_revoked(origin)
-        || user.signed_out_at.is_some_and(|t| iat <= t)
+    if inner.revoked_origins.contains(origin) || shared.store.is_origin_revoked(origin) {
+        return true;
+    }
+    user.signed_out_at
+        .is_some_and(|t| iat <= t && !inner.refresh.values().any(|r| r.origin_jti == origin))
 }
 
 /// The user an access token belongs to, if the token may still call the
