@@ -113,6 +113,19 @@ async fn boto3_admin_initiate_auth_then_book() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_sign_up_recovery_and_admin_operations() {
+    let h = stack(false).await;
+    let out = python("boto3_accounts.py", &h).await;
+    assert!(
+        out.contains("ok: sign_up → outbox → confirm_sign_up"),
+        "{out}"
+    );
+    assert!(out.contains("boto3 accounts: all checks passed"), "{out}");
+    assert_eq!(h.panics(), 0);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pycognito_srp_right_and_wrong_password() {
     let h = stack(true).await;
     let out = python("pycognito_srp.py", &h).await;
