@@ -644,3 +644,68 @@ async fn hostile_bodies_get_errors_not_panics() {
     );
     assert_eq!(s.handle.panics(), 0);
 }
+
+#[tokio::test]
+async fn prevented_user_existence_errors() {
+    let s = stack_with(|cfg| {
+        cfg.seed.user_pool.prevent_user_existence_errors = "ENABLED".into();
+    })
+    .await;
+    let a = password_auth(&s, "nobody", PASSWORD).await;
+    assert_error(
+        &a,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    // SRP: a simulated challenge (stable for the name), then the same refusal.
+    let (first, respond) = srp_challenge(&s, "nobody", PASSWORD, s.clock.now()).await;
+    let (again, _) = srp_challenge(&s, "nobody", PASSWORD, s.clock.now()).await;
+    assert_eq!(
+        first["ChallengeParameters"]["USER_ID_FOR_SRP"],
+        again["ChallengeParameters"]["USER_ID_FOR_SRP"]
+    );
+    assert_eq!(
+        first["ChallengeParameters"]["SALT"],
+        again["ChallengeParameters"]["SALT"]
+    );
+    let a = call(&s, "RespondToAuthChallenge", respond).await;
+    assert_error(
+        &a,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    let a = call(
+        &s,
+        "ForgotPassword",
+        json!({"ClientId": s.handle.client_id(), "Username": "nobody"}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    assert_eq!(a.body["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    // Known users still sign in.
+    assert_eq!(
+        password_auth(&s, "demo", PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn unconfirmed_beats_a_wrong_password_and_disabled_flows_stay_closed() {
+    let s = stack().await;
+    let cid = s.handle.client_id();
+    call(
+        &s,
+        "SignUp",
+        json!({"ClientId": cid, "Username": "nat", "Password": "Nat-passw0rd!"}),
+    )
+    .await;
+    let a = password_auth(&s, "nat", "wrong").await;
+    assert_error(&a, "UserNotConfirmedException", "User is not confirmed.");
+    let a = call(
+        &s,
+        "InitiateAuth",
+        json!({"AuthFlow": "CUSTOM_AUTH", "ClientId": cid, "AuthParameters": {"USERNAME": "demo"}}),
+    )
+    .await;
+    assert_eq!(a.error().0, "InvalidParameterException");
+}
