@@ -18,6 +18,9 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// Pending SRP exchanges kept at most (bounded memory under a flood).
+const MAX_PENDING: usize = 20_000;
+
 /// How far a PASSWORD_VERIFIER TIMESTAMP may be from the server's clock.
 pub const TIMESTAMP_SKEW_SECONDS: i64 = 300;
 
@@ -261,7 +264,7 @@ fn password_auth(shared: &Shared, params: &Params) -> IdpResult<Value> {
         return Err(err("UserNotConfirmedException", "User is not confirmed."));
     }
     // The expensive check runs without the lock.
-    if !user.password_matches(&shared.idp.pool_name, password) {
+    if !shared.idp.password_matches(&user, password) {
         return Err(incorrect_credentials());
     }
     let mut inner = shared.idp.lock_purged(shared.now());
@@ -321,6 +324,12 @@ fn srp_start(shared: &Shared, params: &Params) -> IdpResult<Value> {
             (id, v, false)
         }
     };
+    if shared.idp.lock().srp.len() >= MAX_PENDING {
+        return Err(err(
+            "TooManyRequestsException",
+            "Too many sign-ins in progress; try again later.",
+        ));
+    }
     let server = ServerSession::start(&verifier);
     let mut block = [0u8; 64];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);

@@ -105,6 +105,12 @@ impl Inner {
 /// The user pool's runtime state.
 pub struct Idp {
     inner: Mutex<Inner>,
+    /// Passwords already checked against a verifier, as
+    /// HMAC(process key, user ‖ salt ‖ password): a repeated sign-in skips
+    /// the 3072-bit exponentiation. In memory only, keyed by a random key
+    /// made at start; a new password (new salt) never matches an old entry.
+    checked: Mutex<HashMap<String, [u8; 32]>>,
+    checked_key: [u8; 32],
     /// The state file, when the stack keeps state on disk.
     file: std::sync::OnceLock<std::path::PathBuf>,
     dirty: std::sync::atomic::AtomicBool,
@@ -121,13 +127,52 @@ impl Idp {
             let rec = users::from_seed(seed, u, now);
             inner.users.by_name.insert(rec.username.clone(), rec);
         }
+        let mut checked_key = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut checked_key);
         Self {
             inner: Mutex::new(inner),
+            checked: Mutex::new(HashMap::new()),
+            checked_key,
             file: std::sync::OnceLock::new(),
             dirty: std::sync::atomic::AtomicBool::new(false),
             pool_id: seed.pool.id.clone(),
             pool_name: crate::srp::pool_name(&seed.pool.id).to_string(),
         }
+    }
+
+    /// Is `password` the user's? Verifier check, remembered (see `checked`).
+    pub fn password_matches(&self, user: &users::UserRecord, password: &str) -> bool {
+        use hmac::Mac;
+        let Some(stored) = &user.password else {
+            return false;
+        };
+        let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.checked_key) else {
+            return false;
+        };
+        mac.update(user.username.as_bytes());
+        mac.update(&[0]);
+        mac.update(stored.salt_hex().as_bytes());
+        mac.update(&[0]);
+        mac.update(password.as_bytes());
+        let tag: [u8; 32] = mac.finalize().into_bytes().into();
+        let known = self
+            .checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&user.username)
+            .is_some_and(|t| bool::from(subtle::ConstantTimeEq::ct_eq(&t[..], &tag[..])));
+        if known {
+            return true;
+        }
+        let ok = user.password_matches(&self.pool_name, password);
+        if ok {
+            let mut c = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+            if c.len() >= 100_000 {
+                c.clear();
+            }
+            c.insert(user.username.clone(), tag);
+        }
+        ok
     }
 
     /// Called after every change worth keeping (users, refresh tokens,
@@ -202,7 +247,7 @@ impl Idp {
         };
         (user.enabled
             && user.status == users::Status::Confirmed
-            && user.password_matches(&self.pool_name, password))
+            && self.password_matches(&user, password))
         .then_some(user.username)
     }
 }

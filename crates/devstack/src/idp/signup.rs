@@ -392,7 +392,7 @@ pub fn change_password(shared: &Shared, req: &Req) -> IdpResult<Value> {
     let user = tokens::access_user(shared, &token)?;
     let ok = previous
         .as_deref()
-        .is_some_and(|p| user.password_matches(&shared.idp.pool_name, p));
+        .is_some_and(|p| shared.idp.password_matches(&user, p));
     if !ok {
         return Err(incorrect_credentials());
     }

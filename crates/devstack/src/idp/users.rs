@@ -48,6 +48,11 @@ impl StoredVerifier {
         }
     }
 
+    /// The salt as stored (lowercase hex); it changes with every password.
+    pub fn salt_hex(&self) -> &str {
+        &self.salt
+    }
+
     pub fn verifier(&self) -> Option<Verifier> {
         Some(Verifier {
             salt: BigUint::parse_bytes(self.salt.as_bytes(), 16)?,
