@@ -226,6 +226,7 @@ async fn amazon_cognito_identity_js_srp_and_aws_jwt_verify() {
     let (ok, out) = run(cmd, &h).await;
     assert!(ok, "amazon-cognito-identity-js script failed:\n{out}");
     assert!(out.contains("ok: USER_SRP_AUTH sign-in"), "{out}");
+    assert!(out.contains("ok: signUp → outbox code"), "{out}");
     assert!(
         out.contains("ok: wrong password: NotAuthorizedException"),
         "{out}"

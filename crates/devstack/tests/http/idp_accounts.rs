@@ -261,6 +261,16 @@ async fn email_as_username_pool() {
     // Seed users: their username is their sub in such a pool; email signs in.
     let a = password_auth(&s, "demo@example.com", PASSWORD).await;
     ok(&a);
+    // The hosted UI signs in by email too; tokens name the UUID username.
+    let q = s.authorize_query(&[]);
+    let res = s.login(&q, "frank@example.com", "Frank-passw0rd").await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let code = params_of(&location(&res), false)["code"].clone();
+    let t: Value = s.exchange(&code).await.json().await.unwrap();
+    assert_eq!(
+        payload(t["id_token"].as_str().unwrap())["cognito:username"],
+        sub.as_str()
+    );
 }
 
 #[tokio::test]

@@ -63,4 +63,28 @@ if (!err || err.code !== "NotAuthorizedException" || err.message !== "Incorrect 
   fail(`wrong password: ${JSON.stringify(err)}`);
 }
 console.log(`ok: wrong password: ${err.code}: ${err.message}`);
+// Sign-up, the code from devstack's outbox, confirmation, then SRP sign-in.
+const newName = `js-${Date.now()}`;
+const signedUp = await new Promise((resolve) =>
+  pool.signUp(newName, "Js-passw0rd!", [{ Name: "email", Value: `${newName}@example.com` }], null,
+    (e, r) => resolve(e ? { err: e } : r)),
+);
+if (signedUp.err) fail(`signUp: ${signedUp.err.code}: ${signedUp.err.message}`);
+if (signedUp.userConfirmed !== false || !signedUp.userSub) fail(`signUp result ${JSON.stringify(signedUp)}`);
+const outbox = await (await fetch(`${env.ENDPOINT}/_devstack/outbox`)).json();
+const message = outbox.messages.reverse().find((m) => m.username === newName && m.kind === "SIGN_UP");
+if (!message) fail("no sign-up code in the outbox");
+const confirmed = await new Promise((resolve) =>
+  signedUp.user.confirmRegistration(message.code, true, (e, r) => resolve(e ? `${e.code}: ${e.message}` : r)),
+);
+if (confirmed !== "SUCCESS") fail(`confirmRegistration: ${confirmed}`);
+const fresh = new CognitoUser({ Username: newName, Pool: pool });
+const session = await new Promise((resolve) =>
+  fresh.authenticateUser(new AuthenticationDetails({ Username: newName, Password: "Js-passw0rd!" }), {
+    onSuccess: resolve,
+    onFailure: (e) => fail(`new user sign-in: ${e.code}: ${e.message}`),
+  }),
+);
+if (verify(session.getIdToken().getJwtToken(), "id")["cognito:username"] !== newName) fail("new user's token");
+console.log("ok: signUp → outbox code → confirmRegistration → SRP sign-in");
 console.log("amazon-cognito-identity-js: all checks passed");
