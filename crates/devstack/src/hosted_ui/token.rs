@@ -118,7 +118,10 @@ fn refresh(shared: &Shared, form: &HashMap<String, String>) -> Response {
     if record.client_id != client.client_id {
         return bad("invalid_grant");
     }
-    let Some(ref user) = shared.idp.hosted_user(&record.grant.username) else {
+    let Some(ref user) = shared
+        .idp
+        .hosted_user_since(&record.grant.username, record.grant.auth_time)
+    else {
         return bad("invalid_grant");
     };
     // auth_time and origin_jti carry over: it is still the same sign-in.

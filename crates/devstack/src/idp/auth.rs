@@ -557,7 +557,7 @@ fn lookup_refresh(shared: &Shared, token: &str, now: i64) -> IdpResult<RefreshOf
         .ok_or_else(invalid)?;
     if shared.store.is_origin_revoked(&rec.grant.origin_jti)
         || inner.revoked_origins.contains(&rec.grant.origin_jti)
-        || user.signed_out_at.is_some_and(|t| rec.grant.auth_time < t)
+        || user.signed_out_at.is_some_and(|t| rec.grant.auth_time <= t)
     {
         return Err(revoked());
     }

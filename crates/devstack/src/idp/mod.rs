@@ -237,6 +237,20 @@ impl Idp {
         })
     }
 
+    /// [`Idp::hosted_user`] for a token of a sign-in at `since` (auth_time or
+    /// iat): `None` when the user signed out globally at or after it.
+    pub fn hosted_user_since(
+        &self,
+        username: &str,
+        since: i64,
+    ) -> Option<crate::config::seed::User> {
+        let signed_out = self.lock().users.get(username)?.signed_out_at;
+        if signed_out.is_some_and(|t| since <= t) {
+            return None;
+        }
+        self.hosted_user(username)
+    }
+
     /// Checks a password against the stored verifier of `ident` (username,
     /// or email in email-as-username pools): the hosted UI's check.
     pub fn password_ok(&self, seed: &crate::Seed, ident: &str, password: &str) -> Option<String> {

@@ -466,6 +466,17 @@ async fn refresh_get_user_sign_out_and_revoke() {
         StatusCode::OK
     );
 
+    // Hosted-UI sign-ins before it are signed out too: refresh and userInfo.
+    let a = s.refresh(hosted["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(error_of(a).await, "invalid_grant");
+    let info = reqwest::Client::new()
+        .get(s.ui("/oauth2/userInfo"))
+        .bearer_auth(hosted["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.status(), StatusCode::UNAUTHORIZED);
+
     // A new sign-in in the same second as the sign-out is not revoked.
     let a = password_auth(&s, "demo", PASSWORD).await;
     let fresh = a.body["AuthenticationResult"]["AccessToken"].clone();
