@@ -515,7 +515,7 @@ fn lookup_refresh(shared: &Shared, token: &str, now: i64) -> IdpResult<RefreshOf
     let revoked = || not_authorized("Refresh Token has been revoked");
     let client = &shared.seed.client;
     let inner = shared.idp.lock_purged(now);
-    if let Some(rec) = inner.refresh.get(token).cloned() {
+    if let Some(rec) = inner.refresh.get(&super::refresh_key(token)).cloned() {
         if rec.client_id != client.client_id {
             return Err(invalid());
         }
@@ -653,14 +653,14 @@ pub fn get_tokens_from_refresh_token(shared: &Shared, req: &Req) -> IdpResult<Va
         let mut inner = shared.idp.lock();
         match of.api {
             Some(_) => {
-                if let Some(old) = inner.refresh.get_mut(&token) {
+                if let Some(old) = inner.refresh.get_mut(&super::refresh_key(&token)) {
                     old.superseded_at.get_or_insert(now);
                 }
             }
             None => shared.store.mark_superseded(&token, now),
         }
         inner.refresh.insert(
-            new_token.clone(),
+            super::refresh_key(&new_token),
             ApiRefresh {
                 username: of.user.username.clone(),
                 client_id: client.client_id.clone(),
@@ -706,7 +706,7 @@ pub fn revoke_token(shared: &Shared, req: &Req) -> IdpResult<Value> {
     }
     let client_id = &shared.seed.client.client_id;
     let mut inner = shared.idp.lock();
-    let origin = if let Some(rec) = inner.refresh.get(&token) {
+    let origin = if let Some(rec) = inner.refresh.get(&super::refresh_key(&token)) {
         if &rec.client_id != client_id {
             return Err(err(
                 "UnauthorizedException",

@@ -75,6 +75,16 @@ impl std::fmt::Debug for PendingCode {
     }
 }
 
+/// What refresh tokens are stored under: their SHA-256 (hex), so neither
+/// memory dumps nor the state file hold a usable refresh token.
+pub fn refresh_key(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[derive(Default)]
 pub struct Inner {
     /// Codes by (internal username, kind).
@@ -83,6 +93,7 @@ pub struct Inner {
     pub users: Users,
     pub srp: HashMap<String, SrpPending>,
     pub challenges: HashMap<String, ChallengePending>,
+    /// The JSON API's refresh tokens, keyed by [`refresh_key`].
     pub refresh: HashMap<String, ApiRefresh>,
     /// Sign-ins (origin_jti) revoked by RevokeToken or GlobalSignOut.
     pub revoked_origins: HashSet<String>,

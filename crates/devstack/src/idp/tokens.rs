@@ -108,7 +108,7 @@ pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) 
     let origin_jti = ids::uuid_v4();
     let token = ids::refresh_token();
     inner.refresh.insert(
-        token.clone(),
+        super::refresh_key(&token),
         ApiRefresh {
             username: user.username.clone(),
             client_id: shared.seed.client.client_id.clone(),

@@ -71,6 +71,12 @@ async fn users_refresh_tokens_and_revocations_survive_a_restart() {
     for secret in ["Kim-passw0rd!", "Changed-passw0rd", "Passw0rd!"] {
         assert!(!file.contains(secret), "a clear password in the state file");
     }
+    for token in [&kept, &revoked] {
+        assert!(
+            !file.contains(token.as_str().unwrap()),
+            "a usable refresh token in the state file"
+        );
+    }
 
     let s = stack_in(&dir).await;
     assert_eq!(
