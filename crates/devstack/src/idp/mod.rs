@@ -99,12 +99,18 @@ pub struct Inner {
     pub revoked_origins: HashSet<String>,
     /// Hosted-UI sign-ups waiting for their code: ticket → (user, expiry).
     pub signups: HashMap<String, (String, i64)>,
+    last_purge: i64,
     /// Users deleted at runtime (so a restart does not bring seed users back).
     pub deleted: std::collections::BTreeSet<String>,
 }
 
 impl Inner {
+    /// Drops expired entries, at most once per second of the clock.
     fn purge(&mut self, now: i64) {
+        if self.last_purge == now {
+            return;
+        }
+        self.last_purge = now;
         self.srp.retain(|_, p| p.expires_at > now);
         self.challenges.retain(|_, c| c.expires_at > now);
         self.refresh.retain(|_, r| r.expires_at > now);
