@@ -26,6 +26,9 @@ pub fn policy(index_html: &str, app_config: &Value) -> String {
     deploy_csp::build(index_html, &hosts).expect("a CSP for the test's hosts")
 }
 
+/// infra/hosting.yaml's Permissions-Policy (a test below keeps the two equal).
+const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), serial=(), usb=()";
+
 /// The security headers CloudFront adds to every response (minus HSTS,
 /// which a browser ignores on http://127.0.0.1 anyway).
 pub fn production_headers(policy: &str) -> Vec<(HeaderName, HeaderValue)> {
@@ -46,5 +49,37 @@ pub fn production_headers(policy: &str) -> Vec<(HeaderName, HeaderValue)> {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("no-referrer"),
         ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    /// The custom headers are typed twice, here and in the template: a
+    /// change to one without the other fails here, not in production.
+    #[test]
+    fn custom_headers_match_the_hosting_template() {
+        let template = include_str!("../../infra/hosting.yaml");
+        for (name, value) in [
+            ("Cross-Origin-Opener-Policy", "same-origin".to_owned()),
+            (
+                "Permissions-Policy",
+                format!("\"{}\"", super::PERMISSIONS_POLICY),
+            ),
+        ] {
+            let entry = format!("- Header: {name}\n");
+            let at = template
+                .find(&entry)
+                .unwrap_or_else(|| panic!("hosting.yaml sets no {name}"));
+            let next_line = template[at + entry.len()..].lines().next().unwrap_or("");
+            assert_eq!(next_line.trim(), format!("Value: {value}"), "{name}");
+        }
+    }
 }

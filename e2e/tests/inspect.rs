@@ -282,7 +282,7 @@ async fn cognito_authorizer_with_scopes_wants_the_access_token() {
 }
 
 #[tokio::test]
-async fn lambda_authorizer_allows_the_email_scope() {
+async fn lambda_authorizer_allows_the_books_read_scope() {
     let stack = Stack::with(Options {
         authorizer: AuthorizerMode::Lambda,
         ..Options::default()
@@ -302,10 +302,10 @@ async fn lambda_authorizer_allows_the_email_scope() {
 }
 
 #[tokio::test]
-async fn lambda_authorizer_denies_a_token_without_the_email_scope() {
+async fn lambda_authorizer_denies_a_token_without_the_books_read_scope() {
     let stack = Stack::with(Options {
         authorizer: AuthorizerMode::Lambda,
-        config: json!({"scopes": ["openid", "profile", "books/read"]}),
+        config: json!({"scopes": ["openid", "email", "profile"]}),
         ..Options::default()
     })
     .await;
@@ -319,7 +319,7 @@ async fn lambda_authorizer_denies_a_token_without_the_email_scope() {
         denied.explanation
     );
     assert!(
-        denied.explanation.contains("openid, profile, books/read"),
+        denied.explanation.contains("openid, email, profile"),
         "the explanation lists the token's scopes: {}",
         denied.explanation
     );
@@ -473,7 +473,7 @@ async fn screenshots() {
     std::fs::create_dir_all(&dir).unwrap();
     let stack = Stack::with(Options {
         authorizer: AuthorizerMode::Lambda,
-        config: json!({"scopes": ["openid", "profile", "books/read"]}),
+        config: json!({"scopes": ["openid", "email", "profile"]}),
         ..Options::default()
     })
     .await;

@@ -1,6 +1,6 @@
 //! What an answer of `GET {apiUrl}/book` means, in words, from what the
 //! page can know: the token it sent, the status (or a network error) and the
-//! body. Follows cognito-protocol.md §3-5.
+//! body. Follows docs/protocol.md, "What API Gateway answers the browser".
 
 use serde_json::Value;
 
@@ -247,7 +247,7 @@ fn forbidden(facts: &CallFacts) -> Explanation {
     }
     let mut details = Vec::new();
     if message.contains("explicit deny") {
-        details.push("The Lambda authorizer verified the token, then returned a policy with Effect Deny for this method: the token lacks the scope its policy asks for (in this demo, email allows GET /book).".into());
+        details.push("The Lambda authorizer verified the token, then returned a policy with Effect Deny for this method: the token lacks the scope its policy asks for (in this demo, books/read allows GET /book).".into());
     } else {
         details.push("The authorizer's policy has no statement allowing this method (or a cached policy from another route was reused).".into());
     }

@@ -54,7 +54,7 @@ const BOOLS: &[&str] = &["email_verified", "phone_number_verified"];
 /// Lists: arrays of strings, or (`scope`) one space-separated string.
 const LISTS: &[&str] = &["scope", "cognito:groups", "cognito:roles", "amr"];
 
-/// What a Cognito claim means (protocol §2); "" for unknown ones.
+/// What a Cognito claim means (docs/protocol.md, "What each token holds"); "" for unknown ones.
 pub fn about(name: &str) -> &'static str {
     match name {
         "sub" => "the user's stable, unique id in the pool (a UUID)",

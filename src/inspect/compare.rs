@@ -43,7 +43,7 @@ pub struct Need {
     pub why: &'static str,
 }
 
-/// The three authorizers of the demo API (protocol §3-4).
+/// The three authorizers of the demo API (docs/protocol.md, "What API Gateway answers the browser").
 pub const BOOK_NEEDS: [Need; 3] = [
     Need {
         authorizer: "Cognito user pool authorizer, no OAuth scopes on the method",

@@ -5,14 +5,14 @@
 //! | `APP_CLIENT_ID` | yes | the app client id access tokens must carry in `client_id` |
 //! | `ISSUER` | unless `USER_POOL_ID` | expected `iss` |
 //! | `USER_POOL_ID` + `AWS_REGION` | unless `ISSUER` | issuer `https://cognito-idp.{region}.amazonaws.com/{pool}` (Lambda sets `AWS_REGION`) |
-//! | `SCOPE_POLICY` | no | JSON `[{"scope":"email","allow":["GET /book"]}]` (that is the default) |
+//! | `SCOPE_POLICY` | no | JSON `[{"scope":"books/read","allow":["GET /book"]}]` (that is the default); routes as [`crate::policy::Route`] allows, else every request is refused |
 //! | `JWKS_URI` | no | defaults to `{issuer}/.well-known/jwks.json` |
 //!
 //! A bad or missing value is kept as the error, so every request is then
 //! refused (the seed's JavaScript authorizer read a variable that was never
 //! set and let requests through).
 
-use crate::policy::{default_policy, PolicyRule};
+use crate::policy::{default_policy, validate_policy, PolicyRule};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -77,6 +77,7 @@ impl Config {
                 .map_err(|e| ConfigError::Policy(e.to_string()))?,
             None => default_policy(),
         };
+        validate_policy(&policy).map_err(|e| ConfigError::Policy(e.to_string()))?;
         Ok(Config {
             issuer,
             client_id,
@@ -174,6 +175,14 @@ mod tests {
             "[{\"scope\":\"email\"}]",
             "not json",
             "[{\"scope\":1,\"allow\":[]}]",
+            // A `*` or `?` inside a route matches literally in the live
+            // decision but as a wildcard in the cached IAM policy.
+            r#"[{"scope":"books/read","allow":["GET /bo*k"]}]"#,
+            r#"[{"scope":"books/read","allow":["GET /book?"]}]"#,
+            r#"[{"scope":"books/read","allow":["GET /*/book"]}]"#,
+            r#"[{"scope":"books/read","allow":["G*T /book"]}]"#,
+            r#"[{"scope":"books/read","allow":["GET book"]}]"#,
+            r#"[{"scope":"books/read","allow":["GET"]}]"#,
         ] {
             assert!(
                 matches!(

@@ -5,7 +5,7 @@ use cognito_jwt::native::verify_token;
 use cognito_jwt::{parse_failure_report, Expectations, Jwks, TokenUse, UnverifiedToken};
 use serde_json::{json, Value};
 
-use crate::policy::{allowed_routes, MethodArn, MethodCall, PolicyRule};
+use crate::policy::{allowed_routes, route_matches, MethodArn, MethodCall, PolicyRule};
 
 /// What the authorizer needs to know besides the token.
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +33,16 @@ pub enum AuthorizerDecision {
         /// The table's routes (`"VERB /path"`) these scopes allow.
         routes: Vec<String>,
     },
-    /// Policy `Deny` (API Gateway answers 403).
-    Deny { principal_id: String },
+    /// Policy `Deny` for the called method (API Gateway answers 403), and
+    /// `Allow` for the routes the scopes do unlock: the policy is cached per
+    /// token and applied to every method, so naming only the Deny would
+    /// block those routes too for the cache TTL.
+    Deny {
+        principal_id: String,
+        context: AuthorizerContext,
+        /// The table's routes (`"VERB /path"`) these scopes allow.
+        routes: Vec<String>,
+    },
     /// The Lambda fails with `"Unauthorized"` (API Gateway answers 401).
     Unauthorized,
 }
@@ -100,30 +108,31 @@ pub fn evaluate(
     };
     let scopes = token.scopes();
     let routes = allowed_routes(settings.policy, &scopes);
-    let allowed = routes
-        .iter()
-        .any(|route| crate::policy::route_matches(route, method));
-    let decision = if allowed {
-        AuthorizerDecision::Allow {
-            principal_id: sub.to_string(),
-            context: AuthorizerContext {
-                username: token.username().unwrap_or_default().to_string(),
-                scopes: scopes.join(" "),
+    let allowed = routes.iter().any(|route| route_matches(route, method));
+    let principal_id = sub.to_string();
+    let context = AuthorizerContext {
+        username: token.username().unwrap_or_default().to_string(),
+        scopes: scopes.join(" "),
+    };
+    let routes = routes.into_iter().map(str::to_string).collect();
+    if allowed {
+        Outcome {
+            decision: AuthorizerDecision::Allow {
+                principal_id,
+                context,
+                routes,
             },
-            routes: routes.into_iter().map(str::to_string).collect(),
+            reason: "allowed",
         }
     } else {
-        AuthorizerDecision::Deny {
-            principal_id: sub.to_string(),
+        Outcome {
+            decision: AuthorizerDecision::Deny {
+                principal_id,
+                context,
+                routes,
+            },
+            reason: "no scope allows the method",
         }
-    };
-    Outcome {
-        decision,
-        reason: if allowed {
-            "allowed"
-        } else {
-            "no scope allows the method"
-        },
     }
 }
 
@@ -136,46 +145,55 @@ pub fn bearer_token(header_value: &str) -> Option<&str> {
 
 impl AuthorizerDecision {
     /// The Lambda's return value for `method_arn`; `None` for
-    /// `Unauthorized`, which is an error, not a policy.
+    /// `Unauthorized`, which is an error, not a policy, and for a method ARN
+    /// that cannot be named in a policy (see [`MethodArn::parse`]).
+    ///
+    /// The same token gets the same `Allow` statement whichever method is
+    /// called, so the policy API Gateway caches is right for every method;
+    /// only a denied call adds a `Deny` naming itself.
     pub fn to_lambda_output(&self, method_arn: &str) -> Option<Value> {
-        let (principal, effect, resources, context) = match self {
+        let (principal, context, routes, denied) = match self {
             Self::Allow {
                 principal_id,
                 context,
                 routes,
-            } => {
-                let arn = MethodArn::parse(method_arn);
-                let mut resources: Vec<String> = routes
-                    .iter()
-                    .filter_map(|route| arn.as_ref()?.route_arn(route))
-                    .collect();
-                if !resources.iter().any(|r| r == method_arn) {
-                    resources.push(method_arn.to_string());
-                }
-                let context = json!({ "username": context.username, "scopes": context.scopes });
-                (principal_id, "Allow", resources, context)
-            }
-            Self::Deny { principal_id } => (
+            } => (principal_id, context, routes, false),
+            Self::Deny {
                 principal_id,
-                "Deny",
-                vec![method_arn.to_string()],
-                json!({}),
-            ),
+                context,
+                routes,
+            } => (principal_id, context, routes, true),
             Self::Unauthorized => return None,
         };
+        let arn = MethodArn::parse(method_arn)?;
+        let allowed: Vec<String> = routes
+            .iter()
+            .flat_map(|route| arn.route_arns(route))
+            .collect();
+        let mut statements = Vec::new();
+        if !allowed.is_empty() {
+            statements.push(statement("Allow", allowed));
+        }
+        if denied {
+            statements.push(statement("Deny", vec![method_arn.to_string()]));
+        }
         Some(json!({
             "principalId": principal,
             "policyDocument": {
                 "Version": "2012-10-17",
-                "Statement": [{
-                    "Action": "execute-api:Invoke",
-                    "Effect": effect,
-                    "Resource": resources,
-                }],
+                "Statement": statements,
             },
-            "context": context,
+            "context": { "username": context.username, "scopes": context.scopes },
         }))
     }
+}
+
+fn statement(effect: &str, resources: Vec<String>) -> Value {
+    json!({
+        "Action": "execute-api:Invoke",
+        "Effect": effect,
+        "Resource": resources,
+    })
 }
 
 #[cfg(test)]
@@ -217,13 +235,26 @@ mod tests {
                 username: "demo".into(),
                 scopes: "email openid".into(),
             },
-            routes: vec!["GET /book".into(), "* /shelf/*".into()],
+            routes: vec!["GET /book".into(), "POST /shelf/*".into()],
         };
         let arn = "arn:aws:execute-api:eu-west-1:1:api/prod/GET/book";
         let out = decision.to_lambda_output(arn).unwrap();
         assert_eq!(
-            out["policyDocument"]["Statement"][0]["Resource"],
-            json!([arn, "arn:aws:execute-api:eu-west-1:1:api/prod/*/shelf/*"])
+            out["policyDocument"]["Statement"],
+            json!([{
+                "Action": "execute-api:Invoke",
+                "Effect": "Allow",
+                "Resource": [
+                    arn,
+                    "arn:aws:execute-api:eu-west-1:1:api/prod/POST/shelf",
+                    "arn:aws:execute-api:eu-west-1:1:api/prod/POST/shelf/*",
+                ],
+            }])
+        );
+        // A called ARN with a wildcard character cannot be named safely.
+        assert_eq!(
+            decision.to_lambda_output("arn:aws:execute-api:eu-west-1:1:api/prod/GET/bo*k"),
+            None
         );
         assert_eq!(
             out["context"],

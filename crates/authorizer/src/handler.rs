@@ -86,7 +86,7 @@ impl<F: JwksFetcher> Authorizer<F> {
 fn log(outcome: &Outcome) {
     let (verdict, principal) = match &outcome.decision {
         AuthorizerDecision::Allow { principal_id, .. } => ("Allow", principal_id.as_str()),
-        AuthorizerDecision::Deny { principal_id } => ("Deny", principal_id.as_str()),
+        AuthorizerDecision::Deny { principal_id, .. } => ("Deny", principal_id.as_str()),
         AuthorizerDecision::Unauthorized => ("Unauthorized", "-"),
     };
     eprintln!(

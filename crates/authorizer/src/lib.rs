@@ -8,7 +8,9 @@
 //! fetched, a token that does not parse or verify, a method ARN that does not
 //! parse are all `Unauthorized` (API Gateway's 401), never `Allow`. A valid
 //! token whose scopes allow nothing for the method gets an explicit `Deny`
-//! (403). Verification is `cognito_jwt::native::verify`, the same rules the
+//! (403) for that method, next to the `Allow` of the routes its scopes do
+//! unlock: API Gateway caches the policy per token and applies it to every
+//! method (docs/protocol.md, "The authorizer result cache"). Verification is `cognito_jwt::native::verify`, the same rules the
 //! browser app shows its users.
 //!
 //! Layout: [`policy`] (scope table, routes, method ARNs), [`decision`] (the
@@ -28,4 +30,4 @@ pub mod policy;
 pub use config::{Config, ConfigError};
 pub use decision::{decide, evaluate, AuthorizerContext, AuthorizerDecision, Outcome, Settings};
 pub use jwks_cache::{FetchError, JwksCache, JwksFetcher, MIN_REFETCH_SECONDS};
-pub use policy::{MethodArn, MethodCall, PolicyRule};
+pub use policy::{MethodArn, MethodCall, PolicyRule, Route, RouteError};

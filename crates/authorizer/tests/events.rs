@@ -29,7 +29,9 @@ const CLIENT: &str = "7client0id0of0the0app0xyz";
 const SUB: &str = "3f1d2c4b-0000-4000-8000-00000000d3e0";
 const NOW: i64 = 1_800_000_000;
 const ARN: &str = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/lambda/book";
-const POLICY: &str = r#"[{"scope":"email","allow":["GET /lambda/book"]}]"#;
+/// What the backend template passes: books/read, the resource server's
+/// scope, not email, which every user of the pool has.
+const POLICY: &str = r#"[{"scope":"books/read","allow":["GET /lambda/book"]},{"scope":"books/write","allow":["POST /lambda/book"]}]"#;
 
 /// Key generation is slow, so the test binary makes its keys once: the
 /// issuer's access key, its ID key, and a stranger's key.
@@ -190,11 +192,67 @@ async fn a_valid_access_token_with_the_scope_is_allowed() {
 
 #[tokio::test]
 async fn a_valid_token_without_an_allowing_scope_is_denied() {
-    let token = access_token_with(|c| c["scope"] = json!("openid books/read"));
+    let token = access_token_with(|c| c["scope"] = json!("openid email profile"));
     let out = answer(Some(&format!("Bearer {token}"))).await.unwrap();
     assert_eq!(out["principalId"], SUB);
-    assert_eq!(out["policyDocument"]["Statement"][0]["Effect"], "Deny");
-    assert_eq!(out["context"], json!({}));
+    assert_eq!(statements(&out, "Deny"), [json!([ARN])]);
+    assert!(statements(&out, "Allow").is_empty(), "nothing to allow");
+}
+
+/// The `Resource` of each statement with this effect.
+fn statements(out: &Value, effect: &str) -> Vec<Value> {
+    out["policyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Effect"] == effect)
+        .map(|s| s["Resource"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_default_policy_authorizes_on_books_read_not_email() {
+    let arn = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/book";
+    let config = env(&[
+        ("USER_POOL_ID", POOL),
+        ("AWS_REGION", REGION),
+        ("APP_CLIENT_ID", CLIENT),
+    ]);
+    let authorizer = Authorizer::new(config, Fixture::new(vec![Ok(pool_jwks())]));
+    let event = |token: &str| {
+        serde_json::from_value::<ApiGatewayCustomAuthorizerRequest>(json!({
+            "type": "TOKEN", "methodArn": arn, "authorizationToken": format!("Bearer {token}"),
+        }))
+        .unwrap()
+    };
+    let email_only = access_token_with(|c| c["scope"] = json!("openid email"));
+    let out = authorizer.handle(&event(&email_only), NOW).await.unwrap();
+    assert_eq!(statements(&out, "Deny"), [json!([arn])]);
+    let reader = access_token_with(|c| c["scope"] = json!("openid books/read"));
+    let out = authorizer.handle(&event(&reader), NOW).await.unwrap();
+    assert_eq!(statements(&out, "Allow"), [json!([arn])]);
+}
+
+/// API Gateway caches the policy per token and applies it to every method:
+/// a Deny naming only the called method would turn the token's allowed
+/// routes into 403s for the cache TTL.
+#[tokio::test]
+async fn a_deny_still_allows_the_routes_the_scopes_unlock() {
+    let post = ARN.replace("/GET/", "/POST/");
+    let (authorizer, _) = authorizer_with(vec![Ok(pool_jwks())]);
+    let bearer = format!("Bearer {}", access_token());
+    let event: ApiGatewayCustomAuthorizerRequest = serde_json::from_value(
+        json!({"type": "TOKEN", "methodArn": post, "authorizationToken": bearer}),
+    )
+    .unwrap();
+    let out = authorizer.handle(&event, NOW).await.unwrap();
+    assert_eq!(statements(&out, "Deny"), [json!([post])]);
+    assert_eq!(statements(&out, "Allow"), [json!([ARN])]);
+    // The backend gets the same context from a cached Deny as from an Allow.
+    assert_eq!(
+        out["context"],
+        json!({"username": "demo", "scopes": "openid email books/read"})
+    );
 }
 
 #[tokio::test]
@@ -422,6 +480,25 @@ async fn wrong_issuer_client_and_token_use_are_unauthorized() {
         ),
         ("token_use id", Box::new(|c| c["token_use"] = json!("id"))),
         ("empty sub", Box::new(|c| c["sub"] = json!(""))),
+    ];
+    for (why, edit) in cases {
+        let token = access_token_with(edit);
+        assert_unauthorized(&format!("Bearer {token}"), why).await;
+    }
+}
+
+#[tokio::test]
+async fn claims_of_the_wrong_json_type_are_unauthorized_not_denied() {
+    // A `scope` that is not a string once read as "no scopes", a valid
+    // token merely forbidden (403); aws-jwt-verify refuses the token (401).
+    let cases: [(&str, Edit); 4] = [
+        (
+            "scope an array",
+            Box::new(|c| c["scope"] = json!(["email"])),
+        ),
+        ("scope a number", Box::new(|c| c["scope"] = json!(1))),
+        ("jti a number", Box::new(|c| c["jti"] = json!(42))),
+        ("aud a number", Box::new(|c| c["aud"] = json!(7))),
     ];
     for (why, edit) in cases {
         let token = access_token_with(edit);

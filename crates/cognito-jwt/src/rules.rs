@@ -131,8 +131,11 @@ fn issuer(token: &UnverifiedToken, expect: &Expectations) -> Check {
     }
 }
 
-/// ID tokens name the client in `aud`; Cognito access tokens have no `aud`
-/// and name it in `client_id` instead.
+/// ID tokens name the client in `aud`, a string equal to the client id
+/// (contract section 4; Cognito never issues an array, and aws-jwt-verify
+/// refuses one). Cognito access tokens have no `aud` and name the client in
+/// `client_id`; an `aud` they carry anyway must at least be a string, as
+/// aws-jwt-verify requires of every token.
 fn audience(token: &UnverifiedToken, expect: &Expectations) -> Check {
     let kind = CheckKind::Audience;
     let want = expect.client_id;
@@ -141,35 +144,28 @@ fn audience(token: &UnverifiedToken, expect: &Expectations) -> Check {
             Some(Value::String(aud)) if aud == want => {
                 Check::pass(kind, format!("aud is {}", shown(aud)))
             }
-            Some(Value::Array(auds)) if auds.iter().any(|a| a.as_str() == Some(want)) => {
-                Check::pass(kind, format!("aud contains {}", shown(want)))
-            }
             Some(Value::String(aud)) => Check::fail(
                 kind,
                 format!("expected aud {}, got {}", shown(want), shown(aud)),
-            ),
-            Some(Value::Array(auds)) => Check::fail(
-                kind,
-                format!(
-                    "expected aud to contain {}, got an array of {} without it",
-                    shown(want),
-                    auds.len()
-                ),
             ),
             other => Check::fail(
                 kind,
                 format!("expected aud {}, got {}", shown(want), absent_or(other)),
             ),
         },
-        TokenUse::Access => match token.claims().get("client_id") {
-            Some(Value::String(id)) if id == want => {
+        TokenUse::Access => match (token.claims().get("client_id"), token.claims().get("aud")) {
+            (_, Some(aud)) if !aud.is_string() => Check::fail(
+                kind,
+                format!("expected no aud or a string aud, got {}", json_type(aud)),
+            ),
+            (Some(Value::String(id)), _) if id == want => {
                 Check::pass(kind, format!("client_id is {}", shown(id)))
             }
-            Some(Value::String(id)) => Check::fail(
+            (Some(Value::String(id)), _) => Check::fail(
                 kind,
                 format!("expected client_id {}, got {}", shown(want), shown(id)),
             ),
-            other => Check::fail(
+            (other, _) => Check::fail(
                 kind,
                 format!(
                     "expected client_id {}, got {}",
@@ -181,13 +177,34 @@ fn audience(token: &UnverifiedToken, expect: &Expectations) -> Check {
     }
 }
 
+/// Claims Cognito always sends as strings, when present. aws-jwt-verify
+/// refuses a token where one has another JSON type, and so must we: a
+/// `scope` array read as "no scopes" would turn an invalid token into a
+/// valid one that is merely forbidden.
+const STRING_CLAIMS: [&str; 3] = ["jti", "origin_jti", "scope"];
+
+/// The first claim of [`STRING_CLAIMS`] that is present with another type.
+fn wrongly_typed_claim(token: &UnverifiedToken) -> Option<String> {
+    STRING_CLAIMS.iter().find_map(|name| {
+        let value = token.claims().get(*name)?;
+        (!value.is_string())
+            .then(|| format!("expected {name} to be a string, got {}", json_type(value)))
+    })
+}
+
 /// Stops an access token being accepted where an ID token is required (and
-/// vice versa); the two are signed by the same issuer.
+/// vice versa); the two are signed by the same issuer. It also checks that
+/// the token is shaped like a Cognito token of that use (see
+/// [`STRING_CLAIMS`]), the one line of the contract's table such a flaw
+/// fits.
 fn token_use(token: &UnverifiedToken, expect: &Expectations) -> Check {
     let kind = CheckKind::TokenUse;
     let want = expect.token_use.as_str();
     match token.claims().get("token_use") {
-        Some(Value::String(u)) if u == want => Check::pass(kind, format!("token_use is {want}")),
+        Some(Value::String(u)) if u == want => match wrongly_typed_claim(token) {
+            None => Check::pass(kind, format!("token_use is {want}")),
+            Some(why) => Check::fail(kind, format!("a Cognito {want} token, but {why}")),
+        },
         Some(Value::String(u)) => {
             Check::fail(kind, format!("expected token_use {want}, got {}", shown(u)))
         }

@@ -202,8 +202,16 @@ fn issuer_audience_token_use_subject() {
         NOW,
         CheckKind::Audience
     )));
-    assert!(is_pass(&outcome(
+    // The contract says `aud` equals the client id; Cognito never issues an
+    // array, and aws-jwt-verify refuses one.
+    assert!(is_fail(&outcome(
         &with(c(), json!({"aud": ["x", CLIENT]})),
+        &e,
+        NOW,
+        CheckKind::Audience
+    )));
+    assert!(is_fail(&outcome(
+        &with(c(), json!({"aud": [CLIENT]})),
         &e,
         NOW,
         CheckKind::Audience
@@ -704,4 +712,72 @@ fn webcrypto_jwk_round_trips_the_key() {
     assert_eq!(v["ext"], true);
     assert_eq!(v["n"], set.keys()[0].n.as_str());
     assert_eq!(v.as_object().unwrap().len(), 5);
+}
+
+/// The mutations a differential run against aws-jwt-verify found accepted
+/// here and refused there: each makes the whole token invalid.
+#[test]
+fn claims_of_the_wrong_json_type_make_the_token_invalid() {
+    let set = two_key_set();
+    let access_token =
+        |claims: &Value| sign(&json!({"alg":"RS256","kid":"kid-b"}), claims, &keys()[1]);
+    let cases: Vec<(&str, String, Expectations, &str)> = vec![
+        (
+            "ID token aud an array holding the client id",
+            id_token(&with(id_claims(), json!({"aud": [CLIENT]}))),
+            id_expect(),
+            "audience",
+        ),
+        (
+            "ID token aud a number",
+            id_token(&with(id_claims(), json!({"aud": 7}))),
+            id_expect(),
+            "audience",
+        ),
+        (
+            "access token aud a number",
+            access_token(&with(access_claims(), json!({"aud": 7}))),
+            access_expect(),
+            "audience",
+        ),
+        (
+            "ID token jti a number",
+            id_token(&with(id_claims(), json!({"jti": 42}))),
+            id_expect(),
+            "token_use",
+        ),
+        (
+            "access token jti a number",
+            access_token(&with(access_claims(), json!({"jti": 42}))),
+            access_expect(),
+            "token_use",
+        ),
+        (
+            "access token scope an array",
+            access_token(&with(
+                access_claims(),
+                json!({"scope": ["openid", "email"]}),
+            )),
+            access_expect(),
+            "token_use",
+        ),
+        (
+            "access token scope a number",
+            access_token(&with(access_claims(), json!({"scope": 1}))),
+            access_expect(),
+            "token_use",
+        ),
+    ];
+    for (why, raw, expect, word) in cases {
+        let report = verify(&raw, &set, &expect, NOW);
+        assert!(!report.is_valid(), "{why}: {report:#?}");
+        assert_eq!(report.failure_word(), Some(word), "{why}");
+        let reason = report.first_failure().unwrap().outcome.reason();
+        assert!(!reason.contains(&raw), "{why}: reason quotes the token");
+    }
+    // The same claims with Cognito's types stay valid.
+    let good_id = id_token(&with(id_claims(), json!({"jti": "j-1"})));
+    assert!(verify(&good_id, &set, &id_expect(), NOW).is_valid());
+    let good_access = access_token(&with(access_claims(), json!({"jti": "j-2"})));
+    assert!(verify(&good_access, &set, &access_expect(), NOW).is_valid());
 }

@@ -78,6 +78,17 @@ pub fn parse_pairs(input: &str) -> HashMap<String, String> {
     map
 }
 
+/// The first name given more than once. RFC 6749 section 3.1: parameters
+/// "MUST NOT be included more than once"; Cognito answers
+/// `invalid_request` (docs/protocol.md, "Repeated parameters").
+pub fn repeated_name(input: &str) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    url::form_urlencoded::parse(input.as_bytes())
+        .map(|(k, _)| k)
+        .find(|k| !seen.insert(k.clone()))
+        .map(|k| k.into_owned())
+}
+
 /// Non-empty value of a parameter (OAuth treats empty as absent).
 pub fn param<'a>(map: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     map.get(name).map(String::as_str).filter(|v| !v.is_empty())

@@ -79,6 +79,7 @@ async fn bind(port: u16, what: &str) -> anyhow::Result<TcpListener> {
 /// Starts both servers on 127.0.0.1 and returns once they accept connections.
 pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     let seed = with_app_origins(config.seed, &config.extra_app_origins);
+    seed.validate_api()?;
     let user_pool_dir = config.state_dir.clone();
     let (keys, key_dir) = match config.keys {
         Some(k) => (k, None),

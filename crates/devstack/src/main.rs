@@ -30,6 +30,9 @@ struct Cli {
     /// No CORS headers on gateway-generated errors (API Gateway's default).
     #[arg(long)]
     no_gateway_cors: bool,
+    /// Authorizer result cache off (every TTL 0): each call is verified.
+    #[arg(long)]
+    no_authorizer_cache: bool,
     /// Add a new signing key pair at start (old keys stay in the JWKS).
     #[arg(long)]
     rotate_keys: bool,
@@ -57,10 +60,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let seed = match &cli.config {
+    let mut seed = match &cli.config {
         Some(path) => Seed::load(path)?,
         None => Seed::builtin(),
     };
+    if cli.no_authorizer_cache {
+        seed.api.cache_ttl_seconds = devstack::config::seed::CacheTtl::off();
+    }
     if cli.print_app_config {
         let ui = format!("http://127.0.0.1:{}", cli.hosted_ui_port);
         let api = format!("http://127.0.0.1:{}/{}", cli.api_port, seed.api.stage);

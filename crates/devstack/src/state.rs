@@ -34,6 +34,10 @@ pub struct Shared {
     pub store: Store,
     /// The user pool behind the JSON API (and the hosted UI's sign-in).
     pub idp: crate::idp::Idp,
+    /// Failed sign-in throttling for the hosted UI.
+    pub lockouts: crate::hosted_ui::lockout::Lockouts,
+    /// API Gateway's authorizer result cache.
+    pub authorizer_cache: crate::gateway::authorizer_cache::AuthorizerCache,
     pub gateway_cors: bool,
     /// `^(?:expr)$`: API Gateway matches the whole header value.
     pub identity_regex: regex::Regex,
@@ -77,6 +81,8 @@ impl Shared {
             seed,
             clock,
             store: Store::default(),
+            lockouts: Default::default(),
+            authorizer_cache: Default::default(),
             gateway_cors,
             identity_regex,
             hosted_ui_url,

@@ -4,7 +4,7 @@
 
 use crate::ids;
 use crate::mint::Grant;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 /// Cognito codes live 5 minutes.
@@ -13,6 +13,12 @@ pub const CODE_TTL: i64 = 300;
 pub const SESSION_TTL: i64 = 3600;
 /// A login form may sit open this long before its CSRF token is refused.
 pub const CSRF_TTL: i64 = 3600;
+/// CSRF tokens kept at most: each `GET /login` issues one, so without a
+/// bound a loop of page loads would grow memory for an hour. When full, the
+/// oldest goes first (its form is the least likely still open).
+pub const MAX_CSRF_TOKENS: usize = 10_000;
+/// Revoked sign-ins remembered at most (see [`Store::revoke_origin`]).
+pub const MAX_REVOKED_ORIGINS: usize = 10_000;
 
 /// Everything `/oauth2/token` must re-check when a code is redeemed.
 #[derive(Debug, Clone)]
@@ -45,11 +51,15 @@ pub struct RefreshRecord {
 struct Inner {
     codes: HashMap<String, CodeGrant>,
     sessions: HashMap<String, Session>,
-    csrf: HashMap<String, i64>,
+    /// Token → (expiry, issue order).
+    csrf: HashMap<String, (i64, u64)>,
     refresh: HashMap<String, RefreshRecord>,
-    /// `origin_jti`s whose refresh token was revoked: every token of that
-    /// sign-in is dead for userInfo and refresh.
-    revoked_origins: HashSet<String>,
+    /// `origin_jti`s whose refresh token was revoked, until when their
+    /// access tokens could still verify: every token of that sign-in is dead
+    /// for userInfo.
+    revoked_origins: HashMap<String, (i64, u64)>,
+    /// Issue order for the bounded maps, so equal expiries evict oldest first.
+    seq: u64,
 }
 
 #[derive(Default)]
@@ -67,8 +77,28 @@ impl Store {
     fn purge(inner: &mut Inner, now: i64) {
         inner.codes.retain(|_, c| c.expires_at > now);
         inner.sessions.retain(|_, s| s.expires_at > now);
-        inner.csrf.retain(|_, exp| *exp > now);
+        inner.csrf.retain(|_, (exp, _)| *exp > now);
         inner.refresh.retain(|_, r| r.expires_at > now);
+        inner.revoked_origins.retain(|_, (until, _)| *until > now);
+    }
+
+    /// Makes room for one more entry in a bounded map: drops the entry
+    /// with the smallest `expiry` (then the oldest) when `map` is full.
+    fn evict_soonest<V, K: Ord>(
+        map: &mut HashMap<String, V>,
+        max: usize,
+        expiry: impl Fn(&V) -> K,
+    ) {
+        if map.len() < max {
+            return;
+        }
+        let soonest = map
+            .iter()
+            .min_by_key(|(_, v)| expiry(v))
+            .map(|(k, _)| k.clone());
+        if let Some(k) = soonest {
+            map.remove(&k);
+        }
     }
 
     pub fn insert_code(&self, grant: CodeGrant, now: i64) -> String {
@@ -119,12 +149,18 @@ impl Store {
         let token = ids::secret(24);
         let mut inner = self.lock();
         Self::purge(&mut inner, now);
-        inner.csrf.insert(token.clone(), now + CSRF_TTL);
+        Self::evict_soonest(&mut inner.csrf, MAX_CSRF_TOKENS, |entry| *entry);
+        inner.seq += 1;
+        let entry = (now + CSRF_TTL, inner.seq);
+        inner.csrf.insert(token.clone(), entry);
         token
     }
 
     pub fn csrf_valid(&self, token: &str, now: i64) -> bool {
-        self.lock().csrf.get(token).is_some_and(|exp| *exp > now)
+        self.lock()
+            .csrf
+            .get(token)
+            .is_some_and(|(exp, _)| *exp > now)
     }
 
     pub fn insert_refresh(&self, record: RefreshRecord, now: i64) -> String {
@@ -140,9 +176,7 @@ impl Store {
     pub fn usable_refresh(&self, token: &str, now: i64, grace: i64) -> Option<RefreshRecord> {
         let inner = self.lock();
         let rec = inner.refresh.get(token)?;
-        let alive = rec.expires_at > now
-            && !inner.revoked_origins.contains(&rec.grant.origin_jti)
-            && rec.superseded_at.is_none_or(|t| now <= t + grace);
+        let alive = rec.expires_at > now && rec.superseded_at.is_none_or(|t| now <= t + grace);
         alive.then(|| rec.clone())
     }
 
@@ -156,11 +190,86 @@ impl Store {
         self.lock().refresh.get(token).cloned()
     }
 
-    pub fn revoke_origin(&self, origin_jti: &str) {
-        self.lock().revoked_origins.insert(origin_jti.to_string());
+    /// Revokes a sign-in: its refresh tokens are deleted (so they are
+    /// unknown from now on, `invalid_grant`), and its `origin_jti` is
+    /// remembered for `token_lifetime` seconds, as long as an access token
+    /// of it can still verify, so userInfo refuses those. Bounded: past
+    /// [`MAX_REVOKED_ORIGINS`] the revocation closest to running out goes
+    /// first (a flood of sign-outs could then let one of those tokens reach
+    /// userInfo again before it expires; local JWT checks accept it anyway,
+    /// as they do on AWS).
+    pub fn revoke_origin(&self, origin_jti: &str, token_lifetime: i64, now: i64) {
+        let mut inner = self.lock();
+        Self::purge(&mut inner, now);
+        inner
+            .refresh
+            .retain(|_, r| r.grant.origin_jti != origin_jti);
+        Self::evict_soonest(&mut inner.revoked_origins, MAX_REVOKED_ORIGINS, |entry| {
+            *entry
+        });
+        inner.seq += 1;
+        let entry = (now.saturating_add(token_lifetime), inner.seq);
+        inner.revoked_origins.insert(origin_jti.to_string(), entry);
     }
 
-    pub fn is_origin_revoked(&self, origin_jti: &str) -> bool {
-        self.lock().revoked_origins.contains(origin_jti)
+    pub fn is_origin_revoked(&self, origin_jti: &str, now: i64) -> bool {
+        self.lock()
+            .revoked_origins
+            .get(origin_jti)
+            .is_some_and(|(until, _)| *until > now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(origin: &str) -> Grant {
+        Grant {
+            username: "demo".into(),
+            scopes: vec!["openid".into()],
+            auth_time: 0,
+            origin_jti: origin.into(),
+            nonce: None,
+        }
+    }
+
+    #[test]
+    fn csrf_tokens_are_bounded_and_the_newest_kept() {
+        let store = Store::default();
+        let first = store.issue_csrf(0);
+        let mut last = String::new();
+        for _ in 0..MAX_CSRF_TOKENS + 100 {
+            last = store.issue_csrf(0);
+        }
+        assert!(store.lock().csrf.len() <= MAX_CSRF_TOKENS);
+        assert!(store.csrf_valid(&last, 0));
+        assert!(!store.csrf_valid(&first, 0), "the oldest went first");
+    }
+
+    #[test]
+    fn revocations_are_bounded_and_outlive_the_tokens_they_kill() {
+        let store = Store::default();
+        let lifetime = 3600;
+        let token = store.insert_refresh(
+            RefreshRecord {
+                client_id: "c".into(),
+                grant: grant("o-1"),
+                expires_at: 1_000_000,
+                superseded_at: None,
+            },
+            0,
+        );
+        store.revoke_origin("o-1", lifetime, 0);
+        assert!(store.is_origin_revoked("o-1", lifetime - 1));
+        assert!(store.usable_refresh(&token, 10, 60).is_none());
+        // Once every access token of that sign-in has expired, the
+        // revocation has nothing left to kill; the refresh token stays dead.
+        for i in 0..MAX_REVOKED_ORIGINS + 100 {
+            store.revoke_origin(&format!("x-{i}"), lifetime, lifetime + 1);
+        }
+        assert!(store.lock().revoked_origins.len() <= MAX_REVOKED_ORIGINS);
+        assert!(store.usable_refresh(&token, lifetime + 2, 60).is_none());
+        assert!(store.is_origin_revoked(&format!("x-{}", MAX_REVOKED_ORIGINS + 99), lifetime + 2));
     }
 }

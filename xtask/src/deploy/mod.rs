@@ -19,13 +19,14 @@ use plan::{shell_line, Plan, Target};
 use settings::{parse_outputs, ApiVariant, AppSettings};
 
 pub const USAGE: &str = "\
-usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|lambda]
+usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|cognito-scopes|lambda]
                           [--backend-stack NAME] [--hosting-stack NAME] [--region REGION]
 
   --dry-run          print every step and header; touch nothing on AWS
   --env-file FILE    config.json values from FILE (CLIENT_ID, COGNITO_DOMAIN, AWS_REGION,
                      USER_POOL_ID, API_URL) instead of the backend stack's outputs
-  --api VARIANT      which /book the app calls (default cognito)
+  --api VARIANT      which /book the app calls (default cognito): cognito (ID token),
+                     cognito-scopes (access token with books/read), lambda (access token)
   --backend-stack    default cognito-spa-backend
   --hosting-stack    default cognito-spa-hosting
   --region           passed to every aws call (default: the CLI's configuration)
@@ -148,6 +149,10 @@ fn app_settings(options: &Options) -> Result<AppSettings> {
             (
                 "CognitoApiUrl",
                 "https://APIID.execute-api.REGION.amazonaws.com/prod/cognito",
+            ),
+            (
+                "CognitoScopesApiUrl",
+                "https://APIID.execute-api.REGION.amazonaws.com/prod/cognito-scopes",
             ),
             (
                 "LambdaApiUrl",
@@ -306,6 +311,10 @@ mod tests {
         assert_eq!(o.region.as_deref(), Some("eu-west-1"));
         assert_eq!(o.hosting_stack, "cognito-spa-hosting");
         assert!(parse_args(&args(&["--api", "http"])).is_err());
+        assert_eq!(
+            parse_args(&args(&["--api", "cognito-scopes"])).unwrap().api,
+            ApiVariant::CognitoScopes
+        );
         assert!(parse_args(&args(&["--env-file"])).is_err());
         assert!(parse_args(&args(&["--force"])).is_err());
     }

@@ -8,11 +8,14 @@ use serde_json::{json, Value};
 
 use super::csp::Hosts;
 
-/// Which `/book` the app calls: behind the Cognito authorizer (ID token) or
-/// the Lambda TOKEN authorizer (access token).
+/// Which `/book` the app calls: behind the Cognito authorizer without
+/// method scopes (ID token), the Cognito authorizer with method scope
+/// `books/read` (access token), or the Lambda TOKEN authorizer (access
+/// token).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiVariant {
     Cognito,
+    CognitoScopes,
     Lambda,
 }
 
@@ -20,8 +23,9 @@ impl ApiVariant {
     pub fn parse(text: &str) -> Result<ApiVariant> {
         match text {
             "cognito" => Ok(ApiVariant::Cognito),
+            "cognito-scopes" => Ok(ApiVariant::CognitoScopes),
             "lambda" => Ok(ApiVariant::Lambda),
-            other => bail!("--api takes cognito or lambda, got {other:?}"),
+            other => bail!("--api takes cognito, cognito-scopes or lambda, got {other:?}"),
         }
     }
 
@@ -29,6 +33,7 @@ impl ApiVariant {
     pub fn output_key(self) -> &'static str {
         match self {
             ApiVariant::Cognito => "CognitoApiUrl",
+            ApiVariant::CognitoScopes => "CognitoScopesApiUrl",
             ApiVariant::Lambda => "LambdaApiUrl",
         }
     }
@@ -49,12 +54,20 @@ pub struct AppSettings {
 const SCOPES: [&str; 4] = ["openid", "email", "profile", "books/read"];
 
 /// config.json key ← backend stack output ← environment file variable.
+/// `clientId` is always the production client: the backend stack's
+/// `DevUserPoolClientId` (localhost callbacks, implicit flow) is for a
+/// local `public/config.json` only, and its callbacks would not match the
+/// site anyway.
 pub const MAPPING: [(&str, &str, &str); 5] = [
     ("clientId", "UserPoolClientId", "CLIENT_ID"),
     ("domain", "HostedUiDomainUrl", "COGNITO_DOMAIN"),
     ("region", "Region", "AWS_REGION"),
     ("userPoolId", "UserPoolId", "USER_POOL_ID"),
-    ("apiUrl", "CognitoApiUrl / LambdaApiUrl", "API_URL"),
+    (
+        "apiUrl",
+        "CognitoApiUrl / CognitoScopesApiUrl / LambdaApiUrl",
+        "API_URL",
+    ),
 ];
 
 impl AppSettings {
@@ -174,7 +187,9 @@ mod tests {
       {"OutputKey":"HostedUiDomainUrl","OutputValue":"https://p.auth.eu-west-1.amazoncognito.com"},
       {"OutputKey":"Region","OutputValue":"eu-west-1"},
       {"OutputKey":"UserPoolId","OutputValue":"eu-west-1_Abc"},
+      {"OutputKey":"DevUserPoolClientId","OutputValue":"9dev"},
       {"OutputKey":"CognitoApiUrl","OutputValue":"https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito"},
+      {"OutputKey":"CognitoScopesApiUrl","OutputValue":"https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito-scopes"},
       {"OutputKey":"LambdaApiUrl","OutputValue":"https://a.execute-api.eu-west-1.amazonaws.com/prod/lambda/"}
     ]"#;
 
@@ -201,6 +216,90 @@ mod tests {
         let mut missing = outputs.clone();
         missing.remove("UserPoolId");
         assert!(AppSettings::from_outputs(&missing, ApiVariant::Cognito).is_err());
+    }
+
+    #[test]
+    fn each_api_variant_reads_its_output() {
+        let outputs = parse_outputs(OUTPUTS).unwrap();
+        for (name, path) in [
+            ("cognito", "/prod/cognito"),
+            ("cognito-scopes", "/prod/cognito-scopes"),
+            ("lambda", "/prod/lambda"),
+        ] {
+            let api = ApiVariant::parse(name).unwrap();
+            let settings = AppSettings::from_outputs(&outputs, api).unwrap();
+            let config: Value = serde_json::from_str(&settings.config_json()).unwrap();
+            assert_eq!(
+                config["apiUrl"],
+                format!("https://a.execute-api.eu-west-1.amazonaws.com{path}"),
+                "{name}"
+            );
+        }
+        assert!(ApiVariant::parse("cognito_scopes").is_err());
+        let mut missing = outputs.clone();
+        missing.remove("CognitoScopesApiUrl");
+        assert!(AppSettings::from_outputs(&missing, ApiVariant::CognitoScopes).is_err());
+    }
+
+    /// The site gets the production client even though the stack also
+    /// outputs the development client's id.
+    #[test]
+    fn config_names_the_production_client_never_the_dev_one() {
+        let outputs = parse_outputs(OUTPUTS).unwrap();
+        for api in [
+            ApiVariant::Cognito,
+            ApiVariant::CognitoScopes,
+            ApiVariant::Lambda,
+        ] {
+            let settings = AppSettings::from_outputs(&outputs, api).unwrap();
+            assert_eq!(settings.client_id, "7abc");
+            assert!(!settings.config_json().contains("9dev"));
+        }
+    }
+
+    /// Every output the deploy reads is declared in the templates, so a
+    /// renamed output fails here and not halfway through a real deploy.
+    #[test]
+    fn the_templates_declare_every_output_the_deploy_reads() {
+        let infra = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra");
+        let outputs_of = |file: &str| {
+            let text = std::fs::read_to_string(infra.join(file)).unwrap();
+            let section = text
+                .split_once("\nOutputs:\n")
+                .unwrap_or_else(|| panic!("{file} has no Outputs section"))
+                .1
+                .to_string();
+            section
+                .lines()
+                .filter_map(|line| line.strip_prefix("  "))
+                .filter(|rest| !rest.starts_with(' ') && !rest.starts_with('#'))
+                .filter_map(|rest| rest.strip_suffix(':'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let backend = outputs_of("backend.yaml");
+        let mut read: Vec<&str> = MAPPING[..4].iter().map(|(_, output, _)| *output).collect();
+        for api in [
+            ApiVariant::Cognito,
+            ApiVariant::CognitoScopes,
+            ApiVariant::Lambda,
+        ] {
+            read.push(api.output_key());
+        }
+        for key in read {
+            assert!(
+                backend.iter().any(|o| o == key),
+                "backend.yaml has no output {key}"
+            );
+        }
+        assert!(backend.iter().any(|o| o == "DevUserPoolClientId"));
+        let hosting = outputs_of("hosting.yaml");
+        for key in ["BucketName", "DistributionId"] {
+            assert!(
+                hosting.iter().any(|o| o == key),
+                "hosting.yaml has no output {key}"
+            );
+        }
     }
 
     #[test]

@@ -122,6 +122,65 @@ pub struct Api {
     pub identity_validation_expression: String,
     #[serde(default = "default_lambda_policy")]
     pub lambda_policy: Vec<PolicyRule>,
+    /// The API's methods (`VERB /path`, literal), each answered by the book
+    /// backend behind the selected authorizer.
+    #[serde(default = "default_routes")]
+    pub routes: Vec<String>,
+    /// `AuthorizerResultTtlInSeconds` of each authorizer.
+    #[serde(default)]
+    pub cache_ttl_seconds: CacheTtl,
+}
+
+/// How long API Gateway keeps each authorizer's result per token, 0..=3600
+/// seconds, 0 turning the cache off. The built-in seed says 60 for each,
+/// what the templates set: the cache keeps a token working past `exp` (and
+/// past revocation) for up to this long, on every route of the authorizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheTtl {
+    #[serde(default = "default_cache_ttl")]
+    pub cognito: i64,
+    #[serde(default = "default_cache_ttl")]
+    pub cognito_scopes: i64,
+    #[serde(default = "default_cache_ttl")]
+    pub lambda: i64,
+}
+
+impl Default for CacheTtl {
+    fn default() -> Self {
+        Self {
+            cognito: default_cache_ttl(),
+            cognito_scopes: default_cache_ttl(),
+            lambda: default_cache_ttl(),
+        }
+    }
+}
+
+impl CacheTtl {
+    /// No caching: every call asks the authorizer.
+    pub fn off() -> Self {
+        Self {
+            cognito: 0,
+            cognito_scopes: 0,
+            lambda: 0,
+        }
+    }
+
+    pub fn for_mode(&self, mode: super::AuthorizerMode) -> i64 {
+        match mode {
+            super::AuthorizerMode::Cognito => self.cognito,
+            super::AuthorizerMode::CognitoScopes => self.cognito_scopes,
+            super::AuthorizerMode::Lambda => self.lambda,
+        }
+    }
+}
+
+fn default_cache_ttl() -> i64 {
+    60
+}
+
+fn default_routes() -> Vec<String> {
+    vec!["GET /book".into()]
 }
 
 impl Default for Api {
@@ -132,6 +191,8 @@ impl Default for Api {
             method_scopes: default_method_scopes(),
             identity_validation_expression: default_identity_expr(),
             lambda_policy: default_lambda_policy(),
+            routes: default_routes(),
+            cache_ttl_seconds: CacheTtl::default(),
         }
     }
 }
@@ -347,19 +408,7 @@ impl Seed {
                 format!("not a regex: {e}"),
             )
         })?;
-        for (i, rule) in self.api.lambda_policy.iter().enumerate() {
-            for (j, route) in rule.allow.iter().enumerate() {
-                if route
-                    .split_once(' ')
-                    .is_none_or(|(_, p)| !p.starts_with('/'))
-                {
-                    return Err(invalid(
-                        format!("api.lambda_policy[{i}].allow[{j}]"),
-                        "must be `VERB /path`",
-                    ));
-                }
-            }
-        }
+        self.validate_api()?;
         for (i, u) in self.users.iter().enumerate() {
             if u.username.is_empty() {
                 return Err(invalid(format!("users[{i}].username"), "must not be empty"));
@@ -378,6 +427,70 @@ impl Seed {
             }
             if u.password.is_empty() {
                 return Err(invalid(format!("users[{i}].password"), "must not be empty"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Seed {
+    /// The rules for what the API serves: Lambda routes, the API's routes
+    /// and the cache TTLs. [`crate::start`] applies them to seeds built in
+    /// code too (tests bend other rules on purpose, such as 2-second tokens,
+    /// but a bad route becomes a bad axum route).
+    pub fn validate_api(&self) -> Result<(), SeedError> {
+        // The Lambda's own rule (SCOPE_POLICY is checked the same way).
+        authorizer::policy::validate_policy(&self.api.lambda_policy).map_err(|e| {
+            invalid(
+                format!("api.lambda_policy[{}].allow[{}]", e.rule, e.route),
+                e.reason,
+            )
+        })?;
+        let ttl = &self.api.cache_ttl_seconds;
+        for (field, v) in [
+            ("api.cache_ttl_seconds.cognito", ttl.cognito),
+            ("api.cache_ttl_seconds.cognito_scopes", ttl.cognito_scopes),
+            ("api.cache_ttl_seconds.lambda", ttl.lambda),
+        ] {
+            // API Gateway's own range for AuthorizerResultTtlInSeconds.
+            if !(0..=3600).contains(&v) {
+                return Err(invalid(field, format!("must be 0..=3600 seconds, got {v}")));
+            }
+        }
+        self.validate_routes()
+    }
+
+    /// Each route is `VERB /path`, literal (it becomes an axum route and a
+    /// method ARN): an upper-case verb other than OPTIONS (preflights are
+    /// answered without an authorizer), a path of `/`-separated
+    /// `[A-Za-z0-9._-]` segments, and no route twice.
+    fn validate_routes(&self) -> Result<(), SeedError> {
+        const VERBS: [&str; 6] = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
+        let routes = &self.api.routes;
+        for (i, route) in routes.iter().enumerate() {
+            let field = format!("api.routes[{i}]");
+            let Some((verb, path)) = route.split_once(' ') else {
+                return Err(invalid(field, "must be `VERB /path`"));
+            };
+            if !VERBS.contains(&verb) {
+                return Err(invalid(field, format!("the verb must be one of {VERBS:?}")));
+            }
+            let segments_ok = path.strip_prefix('/').is_some_and(|rest| {
+                rest.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                })
+            });
+            if !segments_ok {
+                return Err(invalid(
+                    field,
+                    "the path must be `/` and segments of letters, digits, `.`, `_` or `-`",
+                ));
+            }
+            if routes[..i].contains(route) {
+                return Err(invalid(field, format!("duplicate `{route}`")));
             }
         }
         Ok(())
@@ -408,6 +521,70 @@ mod tests {
             s.issuer(),
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_DevStack1"
         );
+    }
+
+    #[test]
+    fn lambda_routes_with_a_wildcard_inside_are_refused() {
+        // Literal in the live decision, a wildcard in the cached policy.
+        for route in ["GET /bo*k", "GET /book?", "GET /*/book", "GET book"] {
+            let text = DEFAULT_SEED_TOML
+                .replace(r#"allow = ["GET /book"]"#, &format!("allow = [{route:?}]"));
+            assert_ne!(text, DEFAULT_SEED_TOML);
+            let err = Seed::parse(&text, "t").unwrap_err().to_string();
+            assert!(
+                err.contains("api.lambda_policy[0].allow[0]"),
+                "{route}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn routes_and_cache_ttls_are_checked() {
+        // The built-in seed with its `key = …` line of [api] replaced.
+        let with_api = |extra: &str| {
+            let key = extra.split(' ').next().unwrap_or_default();
+            DEFAULT_SEED_TOML
+                .lines()
+                .map(|l| {
+                    if l.starts_with(&format!("{key} = ")) {
+                        extra
+                    } else {
+                        l
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for (extra, field) in [
+            (r#"routes = ["GET /book", "GET /book"]"#, "api.routes[1]"),
+            (r#"routes = ["GET /b{id}"]"#, "api.routes[0]"),
+            (r#"routes = ["GET /bo*k"]"#, "api.routes[0]"),
+            (r#"routes = ["get /book"]"#, "api.routes[0]"),
+            (r#"routes = ["OPTIONS /book"]"#, "api.routes[0]"),
+            (r#"routes = ["GET book"]"#, "api.routes[0]"),
+            (
+                "cache_ttl_seconds = { lambda = 3601 }",
+                "api.cache_ttl_seconds.lambda",
+            ),
+            (
+                "cache_ttl_seconds = { cognito = -1 }",
+                "api.cache_ttl_seconds.cognito",
+            ),
+        ] {
+            let text = with_api(extra);
+            assert_ne!(text, DEFAULT_SEED_TOML);
+            // Not unwrap_err: a seed's Debug would print its passwords.
+            let Err(err) = Seed::parse(&text, "t") else {
+                panic!("{extra}: accepted");
+            };
+            let err = err.to_string();
+            assert!(err.contains(field), "{extra}: {err}");
+        }
+        let ok = Seed::parse(
+            &with_api(r#"routes = ["GET /book", "POST /book", "GET /shelf/1"]"#),
+            "t",
+        );
+        assert_eq!(ok.map(|s| s.api.routes.len()).ok(), Some(3));
     }
 
     #[test]

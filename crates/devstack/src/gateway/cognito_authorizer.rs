@@ -12,10 +12,13 @@ pub enum Refusal {
     Expired,
 }
 
-/// The raw JWT from the header; REST APIs document no `Bearer ` prefix but
-/// clients send one, so both are accepted.
+/// The JWT in the header value, read as API Gateway reads it (see
+/// docs/protocol.md, "The Authorization header"): the value itself, or what
+/// follows exactly one `Bearer ` (REST APIs document no prefix, but clients
+/// send one and it is accepted). Nothing is trimmed: `Bearer  <jwt>` leaves
+/// ` <jwt>`, which is not a JWT and so is refused.
 pub fn raw_token(header: &str) -> &str {
-    header.strip_prefix("Bearer ").unwrap_or(header).trim()
+    header.strip_prefix("Bearer ").unwrap_or(header)
 }
 
 /// `method_scopes` empty → ID token; otherwise an access token with ≥1 of them.

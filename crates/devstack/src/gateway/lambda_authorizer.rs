@@ -3,4 +3,4 @@
 //! API Gateway's checks before invoking it (missing header,
 //! identityValidationExpression) live in `gateway`.
 
-pub use authorizer::{decide, AuthorizerDecision, MethodCall, Settings as LambdaSettings};
+pub use authorizer::{decide, MethodCall, Settings as LambdaSettings};

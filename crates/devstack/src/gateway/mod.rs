@@ -1,27 +1,56 @@
-//! The API Gateway REST stand-in: `GET /{stage}/book` behind the selected
-//! authorizer, with API Gateway's error bodies, headers and CORS behaviour.
+//! The API Gateway REST stand-in: the seed's routes (`GET /{stage}/book` by
+//! default) behind the selected authorizer, with API Gateway's error bodies,
+//! headers, CORS behaviour and authorizer result cache.
 
+pub mod authorizer_cache;
 pub mod cognito_authorizer;
+pub mod iam;
 pub mod lambda_authorizer;
 
 use crate::config::AuthorizerMode;
 use crate::http::{self, BODY_LIMIT};
 use crate::ids;
 use crate::state::Shared;
+use authorizer_cache::CachedResult;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use lambda_authorizer::{AuthorizerDecision, LambdaSettings, MethodCall};
+use lambda_authorizer::{LambdaSettings, MethodCall};
 use serde_json::json;
 use std::sync::Arc;
 
+/// The account in devstack's method ARNs (API Gateway's documentation
+/// example); only the Lambda authorizer's policies ever show it.
+const ACCOUNT: &str = "123456789012";
+
 pub fn router(shared: Arc<Shared>) -> Router {
-    let book = format!("/{}/book", shared.seed.api.stage);
-    Router::new()
-        .route(&book, any(book_route))
+    let mut router = Router::new();
+    let mut paths: Vec<&str> = shared
+        .seed
+        .api
+        .routes
+        .iter()
+        .filter_map(|r| route_path(r))
+        .collect();
+    // One axum route per path (a second one for the same path panics).
+    paths.sort_unstable();
+    paths.dedup();
+    for path in paths {
+        let owned = path.to_string();
+        router = router.route(
+            &format!("/{}{path}", shared.seed.api.stage),
+            any(
+                move |State(shared): State<Arc<Shared>>, method: Method, headers: HeaderMap| {
+                    let path = owned.clone();
+                    async move { method_call(&shared, &path, method, &headers) }
+                },
+            ),
+        );
+    }
+    router
         .fallback(missing_token)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_id))
@@ -30,6 +59,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
             http::log_requests,
         ))
         .with_state(shared)
+}
+
+/// `"GET /book"` → `/book` (seed routes are validated as `VERB /path`).
+fn route_path(route: &str) -> Option<&str> {
+    route.split_once(' ').map(|(_, path)| path)
 }
 
 async fn request_id(req: Request, next: Next) -> Response {
@@ -99,100 +133,212 @@ fn denied(shared: &Shared) -> Response {
     )
 }
 
+fn not_authorized(shared: &Shared) -> Response {
+    gateway_error(
+        shared,
+        StatusCode::FORBIDDEN,
+        "AccessDeniedException",
+        json!({"Message": "User is not authorized to access this resource"}),
+    )
+}
+
+/// A Lambda output that is not a usable policy.
+fn configuration_error(shared: &Shared) -> Response {
+    gateway_error(
+        shared,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "AuthorizerConfigurationException",
+        json!({"message": null}),
+    )
+}
+
+/// API Gateway's own answers when an authorizer refuses a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    Unauthorized,
+    Expired,
+    ExplicitDeny,
+    /// The (cached) policy has no statement for the method.
+    NotAuthorized,
+    /// The Lambda's output is not a usable policy.
+    Configuration,
+}
+
+impl Refusal {
+    fn respond(self, shared: &Shared) -> Response {
+        match self {
+            Refusal::Unauthorized => unauthorized(shared),
+            Refusal::Expired => expired(shared),
+            Refusal::ExplicitDeny => denied(shared),
+            Refusal::NotAuthorized => not_authorized(shared),
+            Refusal::Configuration => configuration_error(shared),
+        }
+    }
+}
+
 /// Unknown route or method: API Gateway's famous misleading 403.
 async fn missing_token(State(shared): State<Arc<Shared>>) -> Response {
+    missing_token_response(&shared)
+}
+
+fn missing_token_response(shared: &Shared) -> Response {
     gateway_error(
-        &shared,
+        shared,
         StatusCode::FORBIDDEN,
         "MissingAuthenticationTokenException",
         json!({"message": "Missing Authentication Token"}),
     )
 }
 
-async fn book_route(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    match method {
-        // Preflights carry no Authorization header, so OPTIONS has no
-        // authorizer (a MOCK integration answers it).
-        Method::OPTIONS => {
-            let mut res = StatusCode::OK.into_response();
-            cors(&mut res);
-            res.headers_mut().insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET,OPTIONS"),
-            );
-            res
-        }
-        Method::GET => book(&shared, &headers),
-        _ => missing_token(State(shared)).await,
-    }
+/// The verbs the seed routes for `path`.
+fn verbs_of<'a>(shared: &'a Shared, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    shared.seed.api.routes.iter().filter_map(move |r| {
+        r.split_once(' ')
+            .filter(|(_, p)| *p == path)
+            .map(|(v, _)| v)
+    })
 }
 
-fn book(shared: &Shared, headers: &HeaderMap) -> Response {
+fn method_call(shared: &Shared, path: &str, method: Method, headers: &HeaderMap) -> Response {
+    // Preflights carry no Authorization header, so OPTIONS has no
+    // authorizer (a MOCK integration answers it).
+    if method == Method::OPTIONS {
+        let mut allowed: Vec<&str> = verbs_of(shared, path).collect();
+        allowed.push("OPTIONS");
+        let mut res = StatusCode::OK.into_response();
+        cors(&mut res);
+        if let Ok(v) = HeaderValue::from_str(&allowed.join(",")) {
+            res.headers_mut()
+                .insert(header::ACCESS_CONTROL_ALLOW_METHODS, v);
+        }
+        return res;
+    }
+    if !verbs_of(shared, path).any(|v| v == method.as_str()) {
+        return missing_token_response(shared);
+    }
     // A header that is not valid text is as good as garbage.
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let keys = shared.keys();
-    let issuer = shared.issuer();
-    let client_id = shared.seed.client.client_id.as_str();
+    let call = MethodCall {
+        verb: method.as_str(),
+        path,
+    };
+    let authorizer = match shared.authorizer() {
+        mode @ (AuthorizerMode::Cognito | AuthorizerMode::CognitoScopes) => {
+            cognito(shared, mode, header)
+        }
+        AuthorizerMode::Lambda => lambda(shared, call, header),
+    };
+    match authorizer {
+        Ok(authorizer) => book(shared, authorizer),
+        Err(refusal) => refusal.respond(shared),
+    }
+}
+
+/// The COGNITO_USER_POOLS authorizer, through the result cache.
+fn cognito(
+    shared: &Shared,
+    mode: AuthorizerMode,
+    header: Option<&str>,
+) -> Result<serde_json::Value, Refusal> {
+    let Some(value) = header.filter(|h| !h.is_empty()) else {
+        return Err(Refusal::Unauthorized);
+    };
     let now = shared.now();
-    let mode = shared.authorizer();
-    let authorizer = match mode {
-        AuthorizerMode::Cognito | AuthorizerMode::CognitoScopes => {
+    let token = match shared.authorizer_cache.get(mode, value, now) {
+        Some(CachedResult::Claims(token)) => token,
+        _ => {
             let scopes: &[String] = if mode == AuthorizerMode::Cognito {
                 &[]
             } else {
                 &shared.seed.api.method_scopes
             };
-            match cognito_authorizer::authorize(header, scopes, &keys.jwks, &issuer, client_id, now)
-            {
-                Ok(token) => json!({
-                    "kind": mode.as_str(),
-                    "claims": cognito_authorizer::claims_as_strings(&token),
-                    "username": token.username(),
-                    "scopes": token.claim_str("scope"),
-                }),
-                Err(cognito_authorizer::Refusal::Expired) => return expired(shared),
-                Err(cognito_authorizer::Refusal::Unauthorized) => return unauthorized(shared),
-            }
-        }
-        AuthorizerMode::Lambda => {
-            // API Gateway's own checks: the Lambda is not invoked for these.
-            let Some(value) = header.filter(|h| !h.is_empty()) else {
-                return unauthorized(shared);
-            };
-            if !shared.identity_regex.is_match(value) {
-                return unauthorized(shared);
-            }
-            let settings = LambdaSettings {
-                issuer: &issuer,
+            let keys = shared.keys();
+            let client_id = shared.seed.client.client_id.as_str();
+            let issuer = shared.issuer();
+            let token = cognito_authorizer::authorize(
+                Some(value),
+                scopes,
+                &keys.jwks,
+                &issuer,
                 client_id,
-                policy: &shared.seed.api.lambda_policy,
-            };
-            let call = MethodCall {
-                verb: "GET",
-                path: "/book",
-            };
-            match lambda_authorizer::decide(value, call, &settings, &keys.jwks, now) {
-                AuthorizerDecision::Allow {
-                    principal_id,
-                    context,
-                    ..
-                } => json!({
-                    "kind": "lambda",
-                    "principalId": principal_id,
-                    "username": context.username,
-                    "scopes": context.scopes,
-                }),
-                AuthorizerDecision::Deny { .. } => return denied(shared),
-                AuthorizerDecision::Unauthorized => return unauthorized(shared),
-            }
+                now,
+            )
+            .map_err(|refusal| match refusal {
+                cognito_authorizer::Refusal::Expired => Refusal::Expired,
+                cognito_authorizer::Refusal::Unauthorized => Refusal::Unauthorized,
+            })?;
+            let ttl = shared.seed.api.cache_ttl_seconds.for_mode(mode);
+            let cached = CachedResult::Claims(token.clone());
+            shared.authorizer_cache.put(mode, value, cached, ttl, now);
+            token
         }
     };
+    Ok(json!({
+        "kind": mode.as_str(),
+        "claims": cognito_authorizer::claims_as_strings(&token),
+        "username": token.username(),
+        "scopes": token.claim_str("scope"),
+    }))
+}
+
+/// The Lambda TOKEN authorizer: API Gateway's own checks, then the cached
+/// policy or the Lambda's answer, read for this method as API Gateway does.
+fn lambda(
+    shared: &Shared,
+    call: MethodCall<'_>,
+    header: Option<&str>,
+) -> Result<serde_json::Value, Refusal> {
+    // API Gateway's own checks: the Lambda is not invoked for these.
+    let Some(value) = header.filter(|h| !h.is_empty()) else {
+        return Err(Refusal::Unauthorized);
+    };
+    if !shared.identity_regex.is_match(value) {
+        return Err(Refusal::Unauthorized);
+    }
+    let now = shared.now();
+    let method_arn = format!(
+        "arn:aws:execute-api:{}:{ACCOUNT}:devstack/{}/{}{}",
+        shared.seed.pool.region, shared.seed.api.stage, call.verb, call.path
+    );
+    let mode = AuthorizerMode::Lambda;
+    let output = match shared.authorizer_cache.get(mode, value, now) {
+        Some(CachedResult::Policy(output)) => output,
+        _ => {
+            let issuer = shared.issuer();
+            let settings = LambdaSettings {
+                issuer: &issuer,
+                client_id: &shared.seed.client.client_id,
+                policy: &shared.seed.api.lambda_policy,
+            };
+            let decision =
+                lambda_authorizer::decide(value, call, &settings, &shared.keys().jwks, now);
+            // No policy is the Lambda's "Unauthorized": a 401, not cached.
+            let output = decision
+                .to_lambda_output(&method_arn)
+                .ok_or(Refusal::Unauthorized)?;
+            let ttl = shared.seed.api.cache_ttl_seconds.lambda;
+            let cached = CachedResult::Policy(output.clone());
+            shared.authorizer_cache.put(mode, value, cached, ttl, now);
+            output
+        }
+    };
+    match iam::evaluate(&output, &method_arn) {
+        Some(iam::Verdict::Allow) => Ok(json!({
+            "kind": "lambda",
+            "principalId": output["principalId"],
+            "username": output["context"]["username"],
+            "scopes": output["context"]["scopes"],
+        })),
+        Some(iam::Verdict::ExplicitDeny) => Err(Refusal::ExplicitDeny),
+        Some(iam::Verdict::NoMatch) => Err(Refusal::NotAuthorized),
+        None => Err(Refusal::Configuration),
+    }
+}
+
+/// The backend's answer, with what the authorizer passed on.
+fn book(shared: &Shared, authorizer: serde_json::Value) -> Response {
     let body = json!({
         "message": shared.seed.api.message,
         "book": {

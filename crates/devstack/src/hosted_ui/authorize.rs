@@ -97,12 +97,27 @@ pub fn check_client_and_redirect<'a>(
     Ok(redirect_uri)
 }
 
-/// Every `/authorize` check, in Cognito's order.
-pub fn validate(
-    shared: &Shared,
-    params: &HashMap<String, String>,
-) -> Result<ValidRequest, Rejection> {
+/// Every `/authorize` check of a query string, in Cognito's order.
+pub fn validate(shared: &Shared, query: &str) -> Result<ValidRequest, Rejection> {
+    let params = &parse_pairs(query);
+    let repeated = http::repeated_name(query);
+    // Which of two client ids or redirect URIs would an error go to? Neither.
+    if let Some(name @ ("client_id" | "redirect_uri")) = repeated.as_deref() {
+        return Err(Rejection::Page {
+            error: "invalid_request",
+            message: format!("invalid_request: {name} is given more than once."),
+        });
+    }
     let redirect_uri = check_client_and_redirect(shared, params)?;
+    if let Some(name) = repeated {
+        // No state in the answer: which of two would it be?
+        return Err(Rejection::Redirect {
+            redirect_uri: redirect_uri.to_string(),
+            state: None,
+            error: "invalid_request",
+            description: format!("{name} is given more than once"),
+        });
+    }
     let state = param(params, "state").map(str::to_string);
     let fail = |error: &'static str, description: &str| Rejection::Redirect {
         redirect_uri: redirect_uri.to_string(),
@@ -303,8 +318,7 @@ pub async fn authorize(
     RawQuery(query): RawQuery,
 ) -> Response {
     let query = query.unwrap_or_default();
-    let params = parse_pairs(&query);
-    let req = match validate(&shared, &params) {
+    let req = match validate(&shared, &query) {
         Ok(r) => r,
         Err(rejection) => return rejection.into_response(),
     };

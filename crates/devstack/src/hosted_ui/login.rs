@@ -58,7 +58,7 @@ fn form_page(
 }
 
 fn validated(shared: &Shared, query: &str) -> Result<ValidRequest, Rejection> {
-    authorize::validate(shared, &parse_pairs(query))
+    authorize::validate(shared, query)
 }
 
 pub async fn show(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
@@ -100,6 +100,14 @@ pub async fn submit(
 
     let username = param(&form, "username").unwrap_or("");
     let password = param(&form, "password").unwrap_or("");
+    let refuse = |message: &str| {
+        let csrf = shared.store.issue_csrf(now);
+        form_page(&shared, &query, &csrf, username, Some(message))
+    };
+    // Checked before the password, so a locked-out guesser learns nothing.
+    if shared.lockouts.is_locked(username, now) {
+        return refuse("Password attempts exceeded");
+    }
     // Checked against the user pool's SRP verifier: no clear passwords kept.
     let user = shared
         .idp
@@ -108,15 +116,10 @@ pub async fn submit(
     let Some(ref user) = user else {
         // Same message for unknown users and wrong passwords, as Cognito
         // (with user-existence errors prevented) does.
-        let csrf = shared.store.issue_csrf(now);
-        return form_page(
-            &shared,
-            &query,
-            &csrf,
-            username,
-            Some("Incorrect username or password."),
-        );
+        shared.lockouts.failed(username, now);
+        return refuse("Incorrect username or password.");
     };
+    shared.lockouts.succeeded(username);
 
     let session_id = shared.store.create_session(&user.username, now, now);
     let mut res = authorize::complete(&shared, &req, &user.username, now);

@@ -2,6 +2,7 @@
 //! issuer-path discovery documents, all on one origin.
 
 pub mod authorize;
+pub mod lockout;
 pub mod login;
 pub mod logout;
 pub mod oauth;

@@ -24,7 +24,11 @@ pub async fn revoke(
     if !http::is_form(&headers) {
         return oauth::error(StatusCode::BAD_REQUEST, "invalid_request");
     }
-    let form = parse_pairs(&String::from_utf8_lossy(&body));
+    let text = String::from_utf8_lossy(&body);
+    if http::repeated_name(&text).is_some() {
+        return oauth::error(StatusCode::BAD_REQUEST, "invalid_request");
+    }
+    let form = parse_pairs(&text);
     let Some(token) = param(&form, "token") else {
         return oauth::error(StatusCode::BAD_REQUEST, "invalid_request");
     };
@@ -36,7 +40,11 @@ pub async fn revoke(
     }
     if let Some(record) = shared.store.refresh_record(token) {
         if record.client_id == shared.seed.client.client_id {
-            shared.store.revoke_origin(&record.grant.origin_jti);
+            let tokens = &shared.seed.tokens;
+            let lifetime = tokens.access_seconds.max(tokens.id_seconds);
+            shared
+                .store
+                .revoke_origin(&record.grant.origin_jti, lifetime, shared.now());
         }
     }
     // 200 with an empty body, also for unknown or already revoked tokens.

@@ -28,6 +28,9 @@ pub async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: 
     let Ok(text) = std::str::from_utf8(&body) else {
         return bad("invalid_request");
     };
+    if http::repeated_name(text).is_some() {
+        return bad("invalid_request");
+    }
     let form = parse_pairs(text);
     let Some(grant_type) = param(&form, "grant_type") else {
         return bad("invalid_request");
@@ -66,12 +69,16 @@ fn authorization_code(shared: &Shared, form: &HashMap<String, String>) -> Respon
     if stored.client_id != shared.seed.client.client_id || stored.redirect_uri != redirect_uri {
         return bad("invalid_grant");
     }
-    if let Some(challenge) = &stored.code_challenge {
-        let ok = param(form, "code_verifier")
-            .is_some_and(|v| http::constant_time_eq(&pkce_s256(v), challenge));
-        if !ok {
-            return bad("invalid_grant");
-        }
+    // A code bound to a challenge needs its verifier; a code issued without
+    // one is not redeemed with a verifier either (a live pool answers
+    // invalid_grant: docs/protocol.md, "code_verifier without a challenge").
+    let pkce_ok = match (&stored.code_challenge, param(form, "code_verifier")) {
+        (Some(challenge), Some(v)) => http::constant_time_eq(&pkce_s256(v), challenge),
+        (None, None) => true,
+        _ => false,
+    };
+    if !pkce_ok {
+        return bad("invalid_grant");
     }
     let Some(ref user) = shared.idp.hosted_user(&stored.grant.username) else {
         return bad("invalid_grant");

@@ -48,7 +48,7 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
     // even though they still verify locally.
     let revoked = token
         .claim_str("origin_jti")
-        .is_none_or(|o| shared.store.is_origin_revoked(o));
+        .is_none_or(|o| shared.store.is_origin_revoked(o, shared.now()));
     let scopes = token.scopes();
     if revoked || !scopes.contains(&"openid") {
         return unauthorized();

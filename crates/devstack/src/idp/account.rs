@@ -27,7 +27,15 @@ fn sign_out(shared: &Shared, username: &str) {
         .map(|r| r.origin_jti.clone())
         .collect();
     for o in origins {
-        shared.store.revoke_origin(&o);
+        shared.store.revoke_origin(
+            &o,
+            shared
+                .seed
+                .tokens
+                .access_seconds
+                .max(shared.seed.tokens.id_seconds),
+            shared.now(),
+        );
         inner.revoked_origins.insert(o);
     }
     if let Some(u) = inner.users.get_mut(username) {

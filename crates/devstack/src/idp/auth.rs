@@ -555,7 +555,9 @@ fn lookup_refresh(shared: &Shared, token: &str, now: i64) -> IdpResult<RefreshOf
         .get(&rec.grant.username)
         .cloned()
         .ok_or_else(invalid)?;
-    if shared.store.is_origin_revoked(&rec.grant.origin_jti)
+    if shared
+        .store
+        .is_origin_revoked(&rec.grant.origin_jti, shared.now())
         || inner.revoked_origins.contains(&rec.grant.origin_jti)
         || user.signed_out_at.is_some_and(|t| rec.grant.auth_time <= t)
     {
@@ -723,7 +725,15 @@ pub fn revoke_token(shared: &Shared, req: &Req) -> IdpResult<Value> {
     };
     // An unknown token is not an error (as for /oauth2/revoke).
     if let Some(origin) = origin {
-        shared.store.revoke_origin(&origin);
+        shared.store.revoke_origin(
+            &origin,
+            shared
+                .seed
+                .tokens
+                .access_seconds
+                .max(shared.seed.tokens.id_seconds),
+            shared.now(),
+        );
         inner.revoked_origins.insert(origin);
         shared.idp.changed(&inner);
     }

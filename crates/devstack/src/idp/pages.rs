@@ -107,7 +107,7 @@ fn back_to_login(query: &str) -> String {
 }
 
 fn validated(shared: &Shared, query: &str) -> Result<ValidRequest, Box<Response>> {
-    authorize::validate(shared, &parse_pairs(query)).map_err(|r| Box::new(r.into_response()))
+    authorize::validate(shared, query).map_err(|r| Box::new(r.into_response()))
 }
 
 /// The posted form, once its CSRF token checks out.

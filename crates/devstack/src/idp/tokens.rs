@@ -128,7 +128,9 @@ pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) 
 /// hosted-UI tokens, whose sign-ins this API cannot list, by time: issued
 /// at or before the user's last global sign-out.
 pub fn revoked(shared: &Shared, inner: &Inner, user: &UserRecord, origin: &str, iat: i64) -> bool {
-    if inner.revoked_origins.contains(origin) || shared.store.is_origin_revoked(origin) {
+    if inner.revoked_origins.contains(origin)
+        || shared.store.is_origin_revoked(origin, shared.now())
+    {
         return true;
     }
     user.signed_out_at

@@ -109,3 +109,37 @@ async fn extra_app_origins_are_registered() {
     assert_eq!(cfg["region"], "us-east-1");
     assert!(cfg.get("issuer").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_parameters_are_invalid_request() {
+    let s = stack().await;
+    let base = s.authorize_query(&[]);
+    // Trusted client and redirect URI: the error goes back to the app,
+    // without a state (which of the two would it be?).
+    for extra in [
+        "state=c3RhdGUy",
+        "scope=openid",
+        "nonce=x",
+        "response_type=code",
+        "state=",
+    ] {
+        let q = format!("{base}&{extra}");
+        for path in ["/oauth2/authorize", "/login"] {
+            let res = s.get(&format!("{path}?{q}")).await;
+            assert_eq!(res.status(), StatusCode::FOUND, "{path} {extra}");
+            let p = params_of(&location(&res), false);
+            assert_eq!(p["error"], "invalid_request", "{path} {extra}");
+            assert!(!p.contains_key("state"), "{path} {extra}");
+        }
+    }
+    // Two client ids or redirect URIs: nothing can be trusted, no redirect.
+    for extra in [
+        "redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback".to_string(),
+        format!("client_id={}", s.handle.client_id()),
+    ] {
+        let res = s.get(&format!("/oauth2/authorize?{base}&{extra}")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{extra}");
+        assert!(res.headers().get("location").is_none());
+        assert!(res.text().await.unwrap().contains("invalid_request"));
+    }
+}

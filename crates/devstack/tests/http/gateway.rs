@@ -84,6 +84,11 @@ async fn cognito_authorizer_wants_an_id_token() {
     assert_eq!(body["authorizer"]["claims"]["email_verified"], "true");
     assert_eq!(body["authorizer"]["claims"]["cognito:username"], "demo");
     ok(s.book(Some(&format!("Bearer {id}"))).await).await;
+    // API Gateway takes the value as it comes: one space after `Bearer`,
+    // nothing trimmed (HTTP itself drops only whitespace around the value).
+    unauthorized(s.book(Some(&format!("Bearer  {id}"))).await).await;
+    unauthorized(s.book(Some(&format!("Bearer\t{id}"))).await).await;
+    unauthorized(s.book(Some(&format!("bearer {id}"))).await).await;
     unauthorized(s.book(Some(access)).await).await;
     unauthorized(s.book(Some(&format!("Bearer {access}"))).await).await;
     unauthorized(s.book(None).await).await;
@@ -175,12 +180,14 @@ async fn lambda_authorizer_decision_table() {
     unauthorized(s.book(Some("Bearer ")).await).await;
     unauthorized(s.book(Some(&format!("Bearer {id}"))).await).await;
     unauthorized(s.book(Some(&format!("Bearer {}", tamper(access)))).await).await;
-    // Valid token without an allowing scope: explicit deny.
-    let no_email = s.tokens(&[("scope", "openid books/read")], "demo").await;
+    // Valid token without an allowing scope: explicit deny. The seed's
+    // Lambda route wants books/read; email, which every user has, is not
+    // enough.
+    let email_only = s.tokens(&[("scope", "openid email profile")], "demo").await;
     denied(
         s.book(Some(&format!(
             "Bearer {}",
-            no_email["access_token"].as_str().unwrap()
+            email_only["access_token"].as_str().unwrap()
         )))
         .await,
     )

@@ -202,3 +202,16 @@ fn bad_seed_errors_name_the_field() {
         assert!(err.contains(field), "{field}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routes_of_a_seed_built_in_code_are_checked_like_a_seed_file() {
+    let mut cfg = devstack::DevStackConfig::from_seed(devstack::Seed::builtin());
+    cfg.hosted_ui_port = 0;
+    cfg.api_port = 0;
+    cfg.keys = Some(keys());
+    cfg.seed.api.routes = vec!["GET /{id}".into()];
+    let Err(err) = devstack::start(cfg).await else {
+        panic!("a route axum would read as a capture was accepted");
+    };
+    assert!(err.to_string().contains("api.routes[0]"), "{err}");
+}

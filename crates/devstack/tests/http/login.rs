@@ -150,3 +150,69 @@ async fn implicit_flow_puts_tokens_in_the_fragment() {
     assert!(!p.contains_key("id_token"));
     assert_eq!(payload(&p["access_token"])["scope"], "books/read");
 }
+
+fn error_text(html: &str) -> Option<&str> {
+    const MARK: &str = "id=\"login-error\">";
+    let start = html.find(MARK)? + MARK.len();
+    Some(&html[start..start + html[start..].find('<')?])
+}
+
+/// Cognito: after 5 failed sign-ins the user is locked out for 1 s, and
+/// the lockout doubles with each further failure; during it every attempt,
+/// the right password included, is "Password attempts exceeded".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_throttled_with_a_growing_lockout() {
+    let s = stack().await;
+    let q = s.authorize_query(&[]);
+    let attempt = |password: &'static str| {
+        let s = &s;
+        let q = q.clone();
+        async move { s.login(&q, "demo", password).await }
+    };
+    for _ in 0..5 {
+        let res = attempt("wrong").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        assert_eq!(error_text(&html), Some("Incorrect username or password."));
+    }
+    let res = attempt(PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK, "locked: no redirect");
+    let html = res.text().await.unwrap();
+    assert_eq!(error_text(&html), Some("Password attempts exceeded"));
+    // The 1 s lockout ends; the sixth failure locks for 2 s.
+    s.clock.advance(1);
+    let html = attempt("wrong").await.text().await.unwrap();
+    assert_eq!(error_text(&html), Some("Incorrect username or password."));
+    s.clock.advance(1);
+    let html = attempt(PASSWORD).await.text().await.unwrap();
+    assert_eq!(error_text(&html), Some("Password attempts exceeded"));
+    s.clock.advance(1);
+    assert_eq!(attempt(PASSWORD).await.status(), StatusCode::FOUND);
+    // Success resets the count: one failure is just a failure again.
+    let html = attempt("wrong").await.text().await.unwrap();
+    assert_eq!(error_text(&html), Some("Incorrect username or password."));
+    assert_eq!(attempt(PASSWORD).await.status(), StatusCode::FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_per_user_and_hides_whether_a_user_exists() {
+    let s = stack().await;
+    let q = s.authorize_query(&[]);
+    for _ in 0..5 {
+        s.login(&q, "nobody", "wrong").await;
+        s.login(&q, "outsider", "wrong").await;
+    }
+    for user in ["nobody", "outsider"] {
+        let html = s.login(&q, user, "wrong").await.text().await.unwrap();
+        assert_eq!(
+            error_text(&html),
+            Some("Password attempts exceeded"),
+            "{user}"
+        );
+    }
+    // demo is not locked by the others' failures.
+    assert_eq!(
+        s.login(&q, "demo", PASSWORD).await.status(),
+        StatusCode::FOUND
+    );
+}

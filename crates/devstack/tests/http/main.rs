@@ -4,6 +4,7 @@
 mod common;
 
 mod authorize;
+mod authorizer_cache;
 mod claims;
 mod gateway;
 mod idp;

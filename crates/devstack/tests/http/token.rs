@@ -79,6 +79,61 @@ async fn verifier_redirect_uri_and_expiry_are_checked() {
         )
         .await;
     assert_eq!(redeem(code, CALLBACK, None).await.status(), StatusCode::OK);
+    // ...and one sent anyway is refused, as a live pool does: the code
+    // was not bound to a verifier, so a verifier cannot redeem it.
+    let code = s
+        .code_for(
+            &[("code_challenge", ""), ("code_challenge_method", "")],
+            "demo",
+        )
+        .await;
+    let res = redeem(code.clone(), CALLBACK, Some(VERIFIER)).await;
+    assert_eq!(error_of(res).await, "invalid_grant");
+    assert_eq!(
+        error_of(redeem(code, CALLBACK, None).await).await,
+        "invalid_grant",
+        "the failed attempt burnt the code"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_form_parameters_are_invalid_request() {
+    let s = stack().await;
+    let client_id = s.handle.client_id();
+    for repeated in [
+        "redirect_uri",
+        "code",
+        "grant_type",
+        "client_id",
+        "code_verifier",
+    ] {
+        let code = s.code_for(&[], "demo").await;
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("client_id", client_id.as_str()),
+            ("code", code.as_str()),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", VERIFIER),
+        ];
+        let again = form.iter().find(|(k, _)| *k == repeated).copied().unwrap();
+        form.push(again);
+        let res = s.token(&form).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{repeated}");
+        assert_eq!(error_of(res).await, "invalid_request", "{repeated}");
+    }
+    // /oauth2/revoke too: which of two tokens would it revoke?
+    let res = Client::new()
+        .post(s.ui("/oauth2/revoke"))
+        .form(&[
+            ("client_id", client_id.as_str()),
+            ("token", "a"),
+            ("token", "b"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_of(res).await, "invalid_request");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
