@@ -17,6 +17,9 @@ const BUDGET_COLD_LOAD_MS: f64 = 150.0;
 const BUDGET_SIGN_IN_RATIO: f64 = 1.2;
 const BUDGET_VERIFY_MS: f64 = 2.0;
 const BUDGET_BOOK_RPS: f64 = 5000.0;
+/// The user-pool API issue's aims (2 cores, loopback).
+const BUDGET_PASSWORD_AUTH_RPS: f64 = 2000.0;
+const BUDGET_SRP_RPS: f64 = 200.0;
 
 pub fn run() -> Result<()> {
     setup::run()?;
@@ -51,8 +54,9 @@ pub fn run() -> Result<()> {
     if !output.status.success() {
         bail!("the bench driver failed ({})", output.status);
     }
-    let timings: Value =
+    let mut timings: Value =
         serde_json::from_slice(&output.stdout).context("the bench driver's JSON")?;
+    timings["idp"] = idp_bench()?;
     let results = json!({
         "bytes": {"app": size_json(&app_sizes), "js_baseline": size_json(&baseline_sizes)},
         "timings": timings,
@@ -66,6 +70,38 @@ pub fn run() -> Result<()> {
     std::fs::write(dir.join("results.md"), &markdown)?;
     println!("\n{markdown}\nwritten to bench/results.md and bench/results.json");
     Ok(())
+}
+
+/// devstack's user-pool API sign-ins per second (USER_PASSWORD_AUTH and
+/// full SRP), from its `idp_bench` example on loopback.
+fn idp_bench() -> Result<Value> {
+    run_step(
+        "building the user-pool API bench (devstack example idp_bench)",
+        command("cargo").args([
+            "build",
+            "--quiet",
+            "--profile",
+            "bench-server",
+            "-p",
+            "devstack",
+            "--example",
+            "idp_bench",
+        ]),
+    )?;
+    println!("\n==> measuring user-pool API sign-ins (about 10 seconds)");
+    let output = command(
+        target_dir()
+            .join("bench-server")
+            .join("examples")
+            .join("idp_bench"),
+    )
+    .stderr(std::process::Stdio::null())
+    .output()
+    .context("running the idp_bench example")?;
+    if !output.status.success() {
+        bail!("the idp_bench example failed ({})", output.status);
+    }
+    serde_json::from_slice(&output.stdout).context("the idp_bench example's JSON")
 }
 
 /// wrk from Debian, for the load run.
@@ -157,6 +193,17 @@ fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> S
         load["non_2xx"]
     );
 
+    let idp = &t["idp"];
+    let password_rps = idp["initiate_auth_user_password"]["per_second"]
+        .as_f64()
+        .unwrap_or(0.0);
+    let srp_rps = idp["srp_sign_in"]["per_second"].as_f64().unwrap_or(0.0);
+    let _ = writeln!(
+        md,
+        "devstack user-pool API ({}): InitiateAuth USER_PASSWORD_AUTH {password_rps} sign-ins/s, full SRP sign-ins (client arithmetic on the same cores) {srp_rps}/s.\n",
+        idp["tool"].as_str().unwrap_or("idp_bench"),
+    );
+
     let load_ms = median(&t["cold_load_ms"]["app"]).unwrap_or(f64::MAX);
     let ratio = median(&t["sign_in_ms"]["app_code"]).unwrap_or(f64::MAX)
         / median(&t["sign_in_ms"]["js_baseline_code"]).unwrap_or(1.0);
@@ -187,6 +234,16 @@ fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> S
         md,
         "| devstack /book ≥ {BUDGET_BOOK_RPS} req/s | {rps:.0} req/s | {} |",
         verdict(rps >= BUDGET_BOOK_RPS)
+    );
+    let _ = writeln!(
+        md,
+        "| InitiateAuth USER_PASSWORD_AUTH ≥ {BUDGET_PASSWORD_AUTH_RPS}/s | {password_rps:.0}/s | {} |",
+        verdict(password_rps >= BUDGET_PASSWORD_AUTH_RPS)
+    );
+    let _ = writeln!(
+        md,
+        "| full SRP sign-ins ≥ {BUDGET_SRP_RPS}/s | {srp_rps:.0}/s | {} |",
+        verdict(srp_rps >= BUDGET_SRP_RPS)
     );
     md
 }

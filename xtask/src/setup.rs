@@ -13,9 +13,23 @@ use crate::dist::{rebuilt_std, WASM_TARGET};
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
 /// library real Cognito users verify with, for the interop test.
-const NODE_PACKAGES: [(&str, &str); 2] = [("binaryen", "132.0.0"), ("aws-jwt-verify", "5.2.1")];
+/// amazon-cognito-identity-js is the Cognito SDK the devstack's SRP and
+/// user-pool API are tested against from JavaScript.
+const NODE_PACKAGES: [(&str, &str); 3] = [
+    ("binaryen", "132.0.0"),
+    ("aws-jwt-verify", "5.2.1"),
+    ("amazon-cognito-identity-js", "6.3.21"),
+];
 /// cfn-lint from PyPI, for the CloudFormation templates in infra/.
 pub const CFN_LINT_VERSION: &str = "1.51.0";
+/// The SDK clients devstack's user-pool API is tested with (PyPI, into
+/// tools/venv): boto3 and the AWS CLI on the same botocore, and pycognito
+/// for real SRP.
+const PYTHON_SDK_PACKAGES: [(&str, &str); 3] = [
+    ("boto3", "1.43.11"),
+    ("awscli", "1.45.11"),
+    ("pycognito", "2024.5.1"),
+];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The pinned nightly: it builds the shipped wasm (rebuilding the standard
@@ -31,6 +45,7 @@ pub fn run() -> Result<()> {
     wasm_bindgen_cli()?;
     node_packages()?;
     cfn_lint()?;
+    python_sdks()?;
     chromium()?;
     crate_sources()?;
     println!("==> setup: all tools present");
@@ -248,6 +263,49 @@ fn cfn_lint() -> Result<()> {
             &format!("cfn-lint=={CFN_LINT_VERSION}"),
         ]),
     )
+}
+
+/// boto3, the AWS CLI and pycognito in tools/venv (created by `cfn_lint`),
+/// each installed only when it is missing or at another version.
+fn python_sdks() -> Result<()> {
+    let python = venv_bin("python");
+    let missing: Vec<String> = PYTHON_SDK_PACKAGES
+        .iter()
+        .filter(|(name, version)| installed_pip_version(&python, name).as_deref() != Some(*version))
+        .map(|(name, version)| format!("{name}=={version}"))
+        .collect();
+    if missing.is_empty() {
+        for (name, version) in PYTHON_SDK_PACKAGES {
+            println!("    ok  {name} {version} (tools/venv)");
+        }
+        return Ok(());
+    }
+    run_step(
+        &format!("installing {} (pip, into tools/venv)", missing.join(" ")),
+        command(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(&missing),
+    )
+}
+
+/// The version pip reports for `name` in the venv, if it is installed.
+fn installed_pip_version(python: &Path, name: &str) -> Option<String> {
+    let out = probe(
+        &python.to_string_lossy(),
+        &["-m", "pip", "show", "--disable-pip-version-check", name],
+    )?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Version: ").map(|v| v.trim().to_owned()))
 }
 
 /// Debian's chromium and chromedriver come from the same source package, so

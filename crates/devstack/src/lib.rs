@@ -13,10 +13,12 @@ pub mod config;
 pub mod gateway;
 pub mod hosted_ui;
 pub mod http;
+pub mod idp;
 pub mod ids;
 pub mod keys;
 pub mod mint;
 pub mod serve;
+pub mod srp;
 pub mod state;
 pub mod store;
 pub mod verify;
@@ -78,6 +80,7 @@ async fn bind(port: u16, what: &str) -> anyhow::Result<TcpListener> {
 pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     let seed = with_app_origins(config.seed, &config.extra_app_origins);
     seed.validate_api()?;
+    let user_pool_dir = config.state_dir.clone();
     let (keys, key_dir) = match config.keys {
         Some(k) => (k, None),
         None => {
@@ -91,6 +94,7 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
             (keys, Some(dir))
         }
     };
+    let user_pool_dir = user_pool_dir.or_else(|| key_dir.clone());
     let ui_listener = bind(config.hosted_ui_port, "hosted ui").await?;
     let api_listener = bind(config.api_port, "api").await?;
     let hosted_ui_url = format!("http://127.0.0.1:{}", ui_listener.local_addr()?.port());
@@ -112,6 +116,11 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     if config.capture_log {
         shared.log = Arc::new(http::RequestLog::capturing());
     }
+    // The user pool persists in the state dir (also with preset keys when a
+    // state dir is given).
+    if let Some(dir) = user_pool_dir {
+        shared.idp.attach(&dir)?;
+    }
     let shared = Arc::new(shared);
     let limits = serve::Limits {
         header_read_timeout: config.header_read_timeout,
@@ -122,7 +131,10 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     let (stop, _) = watch::channel(false);
     let mut tasks = Vec::new();
     for (listener, router) in [
-        (ui_listener, hosted_ui::router(shared.clone())),
+        (
+            ui_listener,
+            hosted_ui::router(shared.clone()).merge(idp::router(shared.clone())),
+        ),
         (api_listener, gateway::router(shared.clone())),
     ] {
         let router = serve::harden(router, shared.panics.clone(), limits);
@@ -133,11 +145,27 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
             stop.subscribe(),
         )));
     }
+    tasks.push(tokio::spawn(idp_flusher(shared.clone(), stop.subscribe())));
     Ok(Handle {
         shared,
         stop,
         tasks,
     })
+}
+
+/// Writes the user pool's state file at most every 100 ms while it changes,
+/// and once more on shutdown.
+async fn idp_flusher(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+        let s = shared.clone();
+        let _ = tokio::task::spawn_blocking(move || s.idp.flush()).await;
+    }
+    let s = shared.clone();
+    let _ = tokio::task::spawn_blocking(move || s.idp.flush()).await;
 }
 
 /// The app's `config.json` (see docs/contract.md §1) for a stack at these URLs.

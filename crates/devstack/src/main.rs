@@ -101,15 +101,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     println!("  issuer:                     {}", handle.issuer());
     println!("  JWKS:                       {}", handle.jwks_url());
     println!("  client id:                  {}", handle.client_id());
-    println!("  demo sign-in (seed users):");
+    println!("  demo sign-in (seed users; passwords as in the seed file):");
     for user in &handle.seed().users {
         let groups = if user.groups.is_empty() {
             "no groups".to_string()
         } else {
             format!("groups: {}", user.groups.join(", "))
         };
-        println!("    {} / {}  ({groups})", user.username, user.password);
+        // Passwords are never printed: they are in the seed file.
+        println!("    {}  ({groups})", user.username);
     }
+    if let Some(user) = handle.seed().users.first() {
+        print!(
+            "{}",
+            devstack::idp::recipe::recipe(
+                &handle.seed().pool.id,
+                &handle.client_id(),
+                &handle.hosted_ui_url(),
+                &handle.api_url(),
+                if handle.seed().user_pool.email_is_username() {
+                    &user.email
+                } else {
+                    &user.username
+                },
+            )
+        );
+    }
+    println!(
+        "  user-pool API (boto3, AWS CLI, SDKs): POST {}/  outbox: {}/_devstack/outbox.html",
+        handle.hosted_ui_url(),
+        handle.hosted_ui_url()
+    );
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
     eprintln!("devstack: shutting down");

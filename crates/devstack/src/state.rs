@@ -32,6 +32,8 @@ pub struct Shared {
     pub seed: Seed,
     pub clock: Clock,
     pub store: Store,
+    /// The user pool behind the JSON API (and the hosted UI's sign-in).
+    pub idp: crate::idp::Idp,
     /// Failed sign-in throttling for the hosted UI.
     pub lockouts: crate::hosted_ui::lockout::Lockouts,
     /// API Gateway's authorizer result cache.
@@ -68,7 +70,14 @@ impl Shared {
             "^(?:{})$",
             seed.api.identity_validation_expression
         ))?;
+        let idp = crate::idp::Idp::new(&seed, clock.now());
+        // The verifiers are all that is kept of the seed's passwords.
+        let mut seed = seed;
+        for u in &mut seed.users {
+            u.password.clear();
+        }
         Ok(Self {
+            idp,
             seed,
             clock,
             store: Store::default(),

@@ -71,7 +71,8 @@ pub struct DevStackConfig {
     /// Gateway's out-of-the-box behaviour: no CORS on errors.
     pub gateway_responses_cors: bool,
     /// Where keys are kept between runs; `None` means `.devstack/` in the
-    /// current directory. Ignored when `keys` is given.
+    /// current directory. With preset `keys`, only the user pool
+    /// (`user-pool.json`) is kept here, and only when this is set.
     pub state_dir: Option<PathBuf>,
     /// Preset keys (tests): nothing is read from or written to disk.
     pub keys: Option<KeyStore>,

@@ -30,6 +30,9 @@ pub struct Seed {
     pub api: Api,
     #[serde(default)]
     pub users: Vec<User>,
+    /// The user-pool JSON API's pool and client settings (`[user_pool]`).
+    #[serde(default)]
+    pub user_pool: crate::idp::settings::UserPoolSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -304,6 +307,9 @@ impl Seed {
     }
 
     fn validate(&self) -> Result<(), SeedError> {
+        self.user_pool
+            .validate()
+            .map_err(|(field, message)| invalid(field, message))?;
         let region = &self.pool.region;
         if region.is_empty()
             || !region

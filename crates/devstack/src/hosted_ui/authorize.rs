@@ -260,7 +260,7 @@ fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], in_fragment: bool) 
 /// the fragment for the implicit flow.
 pub fn complete(shared: &Shared, req: &ValidRequest, username: &str, auth_time: i64) -> Response {
     let now = shared.now();
-    let Some(user) = shared.seed.user(username) else {
+    let Some(ref user) = shared.idp.hosted_user(username) else {
         return error_redirect(
             &req.redirect_uri,
             req.state.as_deref(),

@@ -40,7 +40,9 @@ fn form_page(
 <label for=\"password\">Password</label>\
 <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
 <button type=\"submit\" name=\"signInSubmitButton\">Sign in</button>\
-</form>",
+</form>\
+<p class=\"note\"><a id=\"forgot-password\" href=\"/forgotPassword?{action}\">Forgot your password?</a></p>\
+<p class=\"note\">Need an account? <a id=\"sign-up\" href=\"/signup?{action}\">Sign up</a></p>",
         pool = escape(&shared.seed.pool.id),
         action = escape(query),
         csrf = escape(csrf),
@@ -106,9 +108,12 @@ pub async fn submit(
     if shared.lockouts.is_locked(username, now) {
         return refuse("Password attempts exceeded");
     }
-    let user = shared.seed.user(username);
-    let password_ok = user.is_some_and(|u| constant_time_eq(&u.password, password));
-    let Some(user) = user.filter(|_| password_ok) else {
+    // Checked against the user pool's SRP verifier: no clear passwords kept.
+    let user = shared
+        .idp
+        .password_ok(&shared.seed, username, password)
+        .and_then(|name| shared.idp.hosted_user(&name));
+    let Some(ref user) = user else {
         // Same message for unknown users and wrong passwords, as Cognito
         // (with user-existence errors prevented) does.
         shared.lockouts.failed(username, now);

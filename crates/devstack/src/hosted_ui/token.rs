@@ -80,7 +80,7 @@ fn authorization_code(shared: &Shared, form: &HashMap<String, String>) -> Respon
     if !pkce_ok {
         return bad("invalid_grant");
     }
-    let Some(user) = shared.seed.user(&stored.grant.username) else {
+    let Some(ref user) = shared.idp.hosted_user(&stored.grant.username) else {
         return bad("invalid_grant");
     };
     let minted = mint::mint(&shared.seed, &shared.keys().store, user, &stored.grant, now);
@@ -125,7 +125,10 @@ fn refresh(shared: &Shared, form: &HashMap<String, String>) -> Response {
     if record.client_id != client.client_id {
         return bad("invalid_grant");
     }
-    let Some(user) = shared.seed.user(&record.grant.username) else {
+    let Some(ref user) = shared
+        .idp
+        .hosted_user_since(&record.grant.username, record.grant.auth_time)
+    else {
         return bad("invalid_grant");
     };
     // auth_time and origin_jti carry over: it is still the same sign-in.

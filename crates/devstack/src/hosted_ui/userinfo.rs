@@ -53,7 +53,10 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
     if revoked || !scopes.contains(&"openid") {
         return unauthorized();
     }
-    let Some(user) = token.username().and_then(|u| seed.user(u)) else {
+    let Some(ref user) = token
+        .username()
+        .and_then(|u| shared.idp.hosted_user_since(u, token.iat().unwrap_or(0)))
+    else {
         return unauthorized();
     };
     // openid alone releases every readable attribute; otherwise per scope.

@@ -1,0 +1,132 @@
+//! The real `devstack` binary keeps its user pool across a restart and a
+//! crash (SIGKILL), and refuses to start on a corrupt state file.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SIGV4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
+
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_devstack"))
+        .args(["--hosted-ui-port", "0", "--api-port", "0", "--state-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("devstack starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut url = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(u) = line.split("hosted UI (Cognito domain): ").nth(1) {
+            url = Some(u.trim().to_string());
+            break;
+        }
+    }
+    Running {
+        child,
+        url: url.expect("devstack printed its URL"),
+    }
+}
+
+async fn call(url: &str, op: &str, body: Value) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{url}/"))
+        .header(
+            "X-Amz-Target",
+            format!("AWSCognitoIdentityProviderService.{op}"),
+        )
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("Authorization", SIGV4)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (
+        res.status().as_u16(),
+        res.json().await.unwrap_or(Value::Null),
+    )
+}
+
+fn temp_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "devstack-restart-{}-{}",
+        std::process::id(),
+        devstack::ids::uuid_v4()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test]
+async fn users_survive_a_kill_9_of_the_binary() {
+    let dir = temp_dir();
+    let stack = start(&dir);
+    let client_id = "7devstack0local0client0abc";
+    let (status, body) = call(
+        &stack.url,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "crash", "Password": "Crash-passw0rd!"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = call(
+        &stack.url,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": "us-east-1_DevStack1", "Username": "crash"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The flusher writes within 100 ms; wait for it, then crash.
+    let file = dir.join("user-pool.json");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(&file)
+        .is_ok_and(|t| t.contains("\"crash\"") && t.contains("CONFIRMED"))
+    {
+        assert!(Instant::now() < deadline, "the state file was not written");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(stack); // SIGKILL: no graceful shutdown, no final flush.
+
+    let stack = start(&dir);
+    let (status, body) = call(
+        &stack.url,
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+               "AuthParameters": {"USERNAME": "crash", "PASSWORD": "Crash-passw0rd!"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    drop(stack);
+
+    // A corrupt file: the binary stops, naming it, and leaves it alone.
+    std::fs::write(&file, b"{ not json").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_devstack"))
+        .args(["--hosted-ui-port", "0", "--api-port", "0", "--state-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("user-pool.json") && err.contains("corrupt"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), b"{ not json");
+    let _ = std::fs::remove_dir_all(&dir);
+}
