@@ -3,11 +3,12 @@
 //! key ever used stays in the JWKS so tokens minted before a rotation still
 //! verify (as during a real Cognito key rollover).
 
+use anyhow::Context;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use rsa::pkcs1v15::SigningKey;
+use ring::rand::SystemRandom;
+use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
-use rsa::signature::{SignatureEncoding, Signer};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
@@ -16,29 +17,36 @@ use std::sync::Arc;
 
 const BITS: usize = 2048;
 
-/// One RSA key with its Cognito-style `kid`.
+/// One RSA key with its Cognito-style `kid`. The rsa crate makes, stores and
+/// publishes the key; ring signs with it, about four times as fast (3.5 →
+/// 0.9 ms per RS256 signature here), and every sign-in signs two tokens.
 pub struct KeyPair {
     kid: String,
     private: RsaPrivateKey,
-    signer: SigningKey<Sha256>,
+    signer: RsaKeyPair,
+    rng: SystemRandom,
 }
 
 impl KeyPair {
     pub fn generate() -> anyhow::Result<Self> {
         let private = RsaPrivateKey::new(&mut rand::rngs::OsRng, BITS)?;
-        Ok(Self::from_private(private))
+        Self::from_private(private)
     }
 
-    fn from_private(private: RsaPrivateKey) -> Self {
+    fn from_private(private: RsaPrivateKey) -> anyhow::Result<Self> {
         // Cognito's kids are base64 strings ending in '='; a hash of the
         // modulus gives the same shape and is stable for a given key.
         let kid = STANDARD.encode(Sha256::digest(private.n().to_bytes_be()));
-        let signer = SigningKey::<Sha256>::new(private.clone());
-        Self {
+        let der = private.to_pkcs8_der()?;
+        let signer = RsaKeyPair::from_pkcs8(der.as_bytes())
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("the RSA key cannot sign RS256 (it must be 2048 to 8192 bits)")?;
+        Ok(Self {
             kid,
             private,
             signer,
-        }
+            rng: SystemRandom::new(),
+        })
     }
 
     pub fn kid(&self) -> &str {
@@ -47,7 +55,13 @@ impl KeyPair {
 
     /// RS256 signature of `input`.
     pub fn sign(&self, input: &[u8]) -> Vec<u8> {
-        self.signer.sign(input).to_vec()
+        let mut signature = vec![0; self.signer.public().modulus_len()];
+        // Fails only for a buffer of the wrong length or a broken RNG; the
+        // buffer is sized from the key, and a token is never minted unsigned.
+        self.signer
+            .sign(&RSA_PKCS1_SHA256, &self.rng, input, &mut signature)
+            .expect("RS256 signing with a checked key");
+        signature
     }
 
     /// The public half as a JWK, as Cognito publishes it.
@@ -67,7 +81,7 @@ impl KeyPair {
     }
 
     fn from_pem(pem: &str) -> anyhow::Result<Self> {
-        Ok(Self::from_private(RsaPrivateKey::from_pkcs8_pem(pem)?))
+        Self::from_private(RsaPrivateKey::from_pkcs8_pem(pem)?)
     }
 }
 

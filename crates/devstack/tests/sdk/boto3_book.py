@@ -41,12 +41,20 @@ if user["Username"] != USERNAME or "sub" not in attrs:
     fail(f"get_user: {user['Username']} {sorted(attrs)}")
 print(f"ok: get_user {user['Username']} {attrs['email']}")
 
-again = idp.initiate_auth(
-    ClientId=CLIENT_ID, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh}
+# The built-in app client rotates refresh tokens, as the deployed one does:
+# REFRESH_TOKEN_AUTH is refused, GetTokensFromRefreshToken returns a new one.
+expect_error(
+    lambda: idp.initiate_auth(
+        ClientId=CLIENT_ID, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh}
+    ),
+    "InvalidParameterException",
 )
-if "RefreshToken" in again["AuthenticationResult"]:
-    fail("REFRESH_TOKEN_AUTH must not return a new refresh token")
-print("ok: refresh")
+again = idp.get_tokens_from_refresh_token(ClientId=CLIENT_ID, RefreshToken=refresh)
+rotated = again["AuthenticationResult"].get("RefreshToken")
+if not rotated or rotated == refresh:
+    fail("a rotating client's refresh must return a new refresh token")
+refresh = rotated
+print("ok: refresh with rotation")
 
 expect_error(
     lambda: idp.initiate_auth(
@@ -86,9 +94,7 @@ idp.global_sign_out(AccessToken=access)
 expect_error(lambda: idp.get_user(AccessToken=access), "NotAuthorizedException",
              "Access Token has been revoked")
 expect_error(
-    lambda: idp.initiate_auth(
-        ClientId=CLIENT_ID, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh}
-    ),
+    lambda: idp.get_tokens_from_refresh_token(ClientId=CLIENT_ID, RefreshToken=refresh),
     "NotAuthorizedException",
     "Refresh Token has been revoked",
 )
