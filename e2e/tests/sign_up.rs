@@ -1,0 +1,95 @@
+//! Sign-up as a person does it: from the app's sign-in, the hosted UI's
+//! "Sign up" link, the code read from devstack's outbox, a wrong code
+//! refused, the right one confirmed, and the new user signed in on the app
+//! with both tokens verified.
+
+use e2e::Stack;
+use serde_json::Value;
+
+const NEW_USER: &str = "newreader";
+const NEW_PASSWORD: &str = "N3w-reader!pass";
+
+/// The newest code the outbox holds for `username`.
+async fn code_for(stack: &Stack, username: &str) -> String {
+    let outbox: Value = reqwest::get(format!(
+        "{}/_devstack/outbox",
+        stack.devstack.hosted_ui_url()
+    ))
+    .await
+    .expect("GET /_devstack/outbox")
+    .json()
+    .await
+    .expect("the outbox is JSON");
+    outbox["messages"]
+        .as_array()
+        .expect("a messages array")
+        .iter()
+        .rev()
+        .find(|m| m["username"] == username)
+        .and_then(|m| m["code"].as_str())
+        .unwrap_or_else(|| panic!("no code for {username} in {outbox}"))
+        .to_owned()
+}
+
+async fn type_into(stack: &Stack, selector: &str, text: &str) {
+    stack
+        .browser
+        .css(selector)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+}
+
+async fn submit(stack: &Stack) {
+    stack
+        .browser
+        .css("button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submit the form");
+}
+
+#[tokio::test]
+async fn a_new_user_signs_up_confirms_with_the_outbox_code_and_lands_signed_in() {
+    let stack = Stack::start().await;
+    let b = &stack.browser;
+    stack.start_sign_in("code").await;
+    b.css("a#sign-up")
+        .await
+        .click()
+        .await
+        .expect("click Sign up");
+
+    type_into(&stack, "input#username", NEW_USER).await;
+    type_into(&stack, "input#email", "newreader@example.com").await;
+    type_into(&stack, "input#password", NEW_PASSWORD).await;
+    submit(&stack).await;
+
+    // The code page; a wrong code is refused and the page stays.
+    b.css("input#code").await;
+    let code = code_for(&stack, NEW_USER).await;
+    assert_eq!(code.len(), 6, "a 6-digit code: {code:?}");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    type_into(&stack, "input#code", wrong).await;
+    submit(&stack).await;
+    let error = b.css("#form-error").await.text().await.unwrap_or_default();
+    assert!(!error.is_empty(), "a wrong code shows an error");
+    assert!(
+        !b.has("[data-testid=user]").await,
+        "a wrong code signs nobody in"
+    );
+
+    type_into(&stack, "input#code", &code).await;
+    submit(&stack).await;
+    b.css("[data-testid=verify-id][data-status=valid]").await;
+    b.css("[data-testid=verify-access][data-status=valid]")
+        .await;
+    let user = b.testid("user").await.text().await.unwrap_or_default();
+    assert!(
+        user.contains(NEW_USER),
+        "the nav names the new user: {user:?}"
+    );
+    stack.close().await;
+}
