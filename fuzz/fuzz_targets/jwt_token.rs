@@ -11,7 +11,12 @@ mod common;
 use cognito_jwt::{at_hash, native, parse_failure_report, TokenUse, UnverifiedToken};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+// RSA key generation (and devstack's SRP verifiers) take seconds on a busy
+// machine; done before the first input, they count against no input's
+// -timeout.
+fuzz_target!(init: {
+    common::keys();
+}, |data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
