@@ -163,3 +163,25 @@ fn print_app_config_offers_apis_on_request_only() {
     assert!(!out.status.success(), "--apis alone is refused");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--print-app-config"));
 }
+
+/// The routes are the ones the backend stack deploys: a renamed path in
+/// infra/backend.yaml fails here, not in a demo against AWS.
+#[test]
+fn the_routes_are_the_backend_stacks_paths() {
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/backend.yaml"),
+    )
+    .unwrap();
+    for (mode, url) in devstack::gateway::api_bases("https://api/prod") {
+        let kind = url.strip_prefix("https://api/prod/").unwrap();
+        assert_eq!(kind, mode.as_str());
+        assert!(
+            template.contains(&format!("PathPart: {kind}\n")),
+            "backend.yaml has no /{kind} resource"
+        );
+        assert!(
+            template.contains(&format!("/${{ApiStage}}/{kind}\"")),
+            "backend.yaml outputs no URL ending in /{kind}"
+        );
+    }
+}
