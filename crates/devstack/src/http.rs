@@ -176,7 +176,7 @@ pub fn error_page(status: StatusCode, error: &str, message: &str) -> Response {
 /// CORS for endpoints that any page may call with a bearer token or a
 /// code, never with cookies: `Access-Control-Allow-Origin: *` plus the
 /// given `Access-Control-*` headers (preflight answers name methods and
-/// headers). The one place devstack writes CORS headers.
+/// headers). The hosted UI and the gateway write their CORS headers here.
 pub fn cors(headers: &mut HeaderMap, extra: &[(header::HeaderName, &'static str)]) {
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,

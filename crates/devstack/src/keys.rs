@@ -175,17 +175,25 @@ impl KeyStore {
 
     /// Loads `id-NNNN.pem` / `access-NNNN.pem` from `dir` (the newest
     /// [`KEPT_PER_USE`] of each), creating the folder and a first pair of
-    /// keys if there are none.
+    /// keys if there are none. ID and access keys come in pairs; a folder
+    /// where they do not is an error naming it.
     pub fn load_or_create(dir: &Path) -> anyhow::Result<Self> {
         let id = read_keys(dir, "id-")?;
         let access = read_keys(dir, "access-")?;
         let serials = |keys: &[(usize, Arc<KeyPair>)]| keys.iter().map(|(n, _)| *n).collect();
         let (id_serials, access_serials): (Vec<usize>, Vec<usize>) =
             (serials(&id), serials(&access));
-        if id.is_empty() || id_serials != access_serials {
+        if id.is_empty() && access.is_empty() {
             let store = Self::generate()?;
             store.save(dir)?;
             return Ok(store);
+        }
+        if id_serials != access_serials {
+            anyhow::bail!(
+                "state dir {} holds ID keys {id_serials:?} but access keys {access_serials:?}; \
+                 remove its id-*.pem and access-*.pem files to start with new keys",
+                dir.display()
+            );
         }
         let mut store = Self {
             first_serial: id_serials[0],

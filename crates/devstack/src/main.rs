@@ -33,7 +33,7 @@ struct Cli {
     /// Authorizer result cache off (every TTL 0): each call is verified.
     #[arg(long)]
     no_authorizer_cache: bool,
-    /// Add a new signing key pair at start (old keys stay in the JWKS).
+    /// Add a new signing key pair at start (the previous pair stays in the JWKS).
     #[arg(long)]
     rotate_keys: bool,
     /// Where keys are kept [default: .devstack].

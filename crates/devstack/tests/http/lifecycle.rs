@@ -42,7 +42,7 @@ fn kids(jwks: &serde_json::Value) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_rotation_publishes_new_keys_and_keeps_old_ones() {
+async fn key_rotation_publishes_new_keys_and_keeps_the_previous_ones() {
     let s = stack().await;
     let before: serde_json::Value = reqwest::get(s.handle.jwks_url())
         .await
@@ -187,6 +187,18 @@ async fn keys_persist_in_the_state_dir() {
         .unwrap();
     assert_eq!(kids(&rotated), kids(&third));
     h.shutdown().await;
+    // A half key pair is refused by name, not silently replaced.
+    std::fs::remove_file(dir.join("access-0004.pem")).unwrap();
+    let mut cfg = DevStackConfig::from_seed(Seed::builtin());
+    cfg.hosted_ui_port = 0;
+    cfg.api_port = 0;
+    cfg.state_dir = Some(dir.clone());
+    let err = devstack::start(cfg).await.err().expect("a broken key set");
+    let err = format!("{err:#}");
+    assert!(
+        err.contains(&dir.display().to_string()) && err.contains("access keys [3]"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
