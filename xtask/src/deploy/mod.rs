@@ -125,7 +125,7 @@ pub fn run(args: &[String]) -> Result<()> {
         remote.as_ref(),
         &staging.display().to_string(),
     )?;
-    print_plan(&plan);
+    print_plan(&plan, options.apis);
     if options.dry_run {
         println!("\n==> dry run: nothing was changed");
         return Ok(());
@@ -190,10 +190,14 @@ fn settings_from(outputs: &BTreeMap<String, String>, options: &Options) -> Resul
     }
 }
 
-fn print_plan(plan: &Plan) {
+fn print_plan(plan: &Plan, apis: bool) {
     println!("\n==> config.json (key <- backend stack output <- environment file variable)");
     for (key, output, var) in settings::MAPPING {
-        println!("    {key:<11} <- {output:<28} <- {var}");
+        if apis && key == "apiUrl" {
+            println!("    {:<11} <- {output}", "apis");
+        } else {
+            println!("    {key:<11} <- {output:<28} <- {var}");
+        }
     }
     println!("{}", plan.config_json);
     println!("==> Content-Security-Policy\n{}\n", plan.csp);

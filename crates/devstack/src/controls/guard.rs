@@ -17,15 +17,25 @@ use axum::http::{header, HeaderMap};
 /// The header every control request carries.
 pub const CONTROL_HEADER: &str = "x-devstack-control";
 
+/// Why a request may not read the controls' state, or `None` when it may:
+/// only the [`refusal`] checks of `Host`, as reading changes nothing.
+pub fn read_refusal(headers: &HeaderMap) -> Option<&'static str> {
+    match headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
+        None => Some("the Host header is missing"),
+        Some(host) if !is_loopback_host(host) => {
+            Some("Host is not a loopback address (127.0.0.1, localhost or [::1])")
+        }
+        Some(_) => None,
+    }
+}
+
 /// Why a request may not change state, or `None` when it may.
 pub fn refusal(headers: &HeaderMap) -> Option<&'static str> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let Some(host) = text(header::HOST.as_str()) else {
-        return Some("the Host header is missing");
-    };
-    if !is_loopback_host(host) {
-        return Some("Host is not a loopback address (127.0.0.1, localhost or [::1])");
+    if let Some(reason) = read_refusal(headers) {
+        return Some(reason);
     }
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST.as_str()).unwrap_or_default();
     if let Some(site) = text("sec-fetch-site") {
         if site != "same-origin" && site != "none" {
             return Some("Sec-Fetch-Site says the request comes from another site");

@@ -42,7 +42,7 @@ pub const TOKEN_ERRORS: [&str; 6] = [
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/_devstack", get(page::page))
+        .route("/_devstack", get(page))
         .route("/_devstack/state", get(state))
         .route("/_devstack/expire-tokens", control(expire_tokens))
         .route("/_devstack/reset-clock", control(reset_clock))
@@ -85,6 +85,13 @@ fn control(handler: Handler) -> MethodRouter<Arc<Shared>> {
         },
     )
     .options(|| async { StatusCode::NO_CONTENT })
+}
+
+async fn page(headers: HeaderMap) -> Response {
+    match guard::read_refusal(&headers) {
+        Some(reason) => Refused::cross_site(reason).into_response(),
+        None => page::page().await,
+    }
 }
 
 fn no_store(mut res: Response) -> Response {
@@ -154,9 +161,12 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Refused> {
     serde_json::from_slice(body).map_err(|e| Refused::bad(format!("bad control body: {e}")))
 }
 
-/// `GET /_devstack/state`: every control's current setting. Reading is
-/// harmless; other sites cannot read it (no CORS headers).
-async fn state(State(shared): State<Arc<Shared>>) -> Response {
+/// `GET /_devstack/state`: every control's current setting. Other sites
+/// cannot read it (no CORS headers; a rebound DNS name is refused).
+async fn state(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(reason) = guard::read_refusal(&headers) {
+        return Refused::cross_site(reason).into_response();
+    }
     no_store(axum::Json(current_state(&shared)).into_response())
 }
 

@@ -375,6 +375,19 @@ async fn every_control_refuses_what_another_site_could_send() {
         .await
         .unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
+    for path in ["/_devstack/state", "/_devstack"] {
+        let res = client
+            .get(s.ui(path))
+            .header("Host", "evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "{path} on a rebound name"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
