@@ -3,33 +3,18 @@
 use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::http::header::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::{json, Map, Value};
-
-pub const DEFAULT_MESSAGE: &str = "Hello from the protected /book API";
+use book_backend::{body, cognito_authorizer, lambda_authorizer, RESPONSE_HEADERS};
+use serde_json::{Map, Value};
 
 /// The body and headers for any request that reached the backend (API
 /// Gateway already ran the authorizer, so there is nothing left to refuse).
 pub fn respond(request: &ApiGatewayProxyRequest, message: &str) -> ApiGatewayProxyResponse {
-    let body = json!({
-        "message": message,
-        "book": {
-            "isbn": "978-1-7185-0310-6",
-            "title": "The Rust Programming Language",
-            "authors": ["Steve Klabnik", "Carol Nichols"],
-            "year": 2023,
-        },
-        "authorizer": authorizer_view(&request.request_context.authorizer.fields),
-    });
+    let authorizer = authorizer_view(
+        request.resource.as_deref().unwrap_or_default(),
+        &request.request_context.authorizer.fields,
+    );
     let mut headers = HeaderMap::new();
-    for (name, value) in [
-        ("content-type", "application/json"),
-        // The API is called cross-origin with a bearer token, never with
-        // cookies, so `*` is safe and keeps one build for every site URL.
-        ("access-control-allow-origin", "*"),
-        ("access-control-allow-headers", "Authorization,Content-Type"),
-        ("access-control-allow-methods", "GET,OPTIONS"),
-        ("cache-control", "no-store"),
-    ] {
+    for (name, value) in RESPONSE_HEADERS {
         headers.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
@@ -39,36 +24,29 @@ pub fn respond(request: &ApiGatewayProxyRequest, message: &str) -> ApiGatewayPro
         status_code: 200,
         headers,
         multi_value_headers: HeaderMap::new(),
-        body: Some(Body::Text(body.to_string())),
+        body: Some(Body::Text(body(message, authorizer).to_string())),
         is_base64_encoded: false,
     }
 }
 
 /// `requestContext.authorizer` in the shape devstack's `/book` shows:
-/// Cognito user-pool authorizers put string claims under `claims`; Lambda
-/// authorizers put `principalId` and their flat context at the top level.
-pub fn authorizer_view(fields: &std::collections::HashMap<String, Value>) -> Value {
+/// Cognito user-pool authorizers put string claims under `claims` (the
+/// resource path tells the scoped one, `/cognito-scopes/book` in
+/// infra/backend.yaml, from the other); Lambda authorizers put
+/// `principalId` and their flat context at the top level.
+pub fn authorizer_view(resource: &str, fields: &std::collections::HashMap<String, Value>) -> Value {
     if let Some(claims) = fields.get("claims").and_then(Value::as_object) {
-        let get = |k: &str| claims.get(k).and_then(Value::as_str);
-        return json!({
-            "kind": "cognito",
-            "claims": claims,
-            "username": get("cognito:username").or_else(|| get("username")),
-            "scopes": get("scope"),
-        });
+        let kind = if resource.starts_with("/cognito-scopes/") {
+            "cognito-scopes"
+        } else {
+            "cognito"
+        };
+        return cognito_authorizer(kind, claims);
     }
     if let Some(principal) = fields.get("principalId").and_then(Value::as_str) {
-        let text = |k: &str| {
-            fields
-                .get(k)
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-        };
-        return json!({
-            "kind": "lambda",
-            "principalId": principal,
-            "username": text("username"),
-            "scopes": text("scopes"),
-        });
+        let context: Map<String, Value> =
+            fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        return lambda_authorizer(principal, &context);
     }
     Value::Object(Map::new())
 }
@@ -76,15 +54,20 @@ pub fn authorizer_view(fields: &std::collections::HashMap<String, Value>) -> Val
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn request(authorizer: Value) -> ApiGatewayProxyRequest {
+        request_on("/lambda/book", authorizer)
+    }
+
+    fn request_on(resource: &str, authorizer: Value) -> ApiGatewayProxyRequest {
         serde_json::from_value(json!({
-            "resource": "/lambda/book",
-            "path": "/lambda/book",
+            "resource": resource,
+            "path": resource,
             "httpMethod": "GET",
             "headers": {"Authorization": "Bearer x"},
             "requestContext": {
-                "resourcePath": "/lambda/book",
+                "resourcePath": resource,
                 "httpMethod": "GET",
                 "stage": "prod",
                 "authorizer": authorizer,
@@ -128,6 +111,11 @@ mod tests {
         assert_eq!(body["authorizer"]["username"], "demo");
         assert_eq!(body["authorizer"]["claims"], claims);
         assert_eq!(body["book"]["title"], "The Rust Programming Language");
+        let scoped = respond(
+            &request_on("/cognito-scopes/book", json!({"claims": claims})),
+            "hi",
+        );
+        assert_eq!(self::body(&scoped)["authorizer"]["kind"], "cognito-scopes");
     }
 
     #[test]

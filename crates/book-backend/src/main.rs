@@ -10,7 +10,8 @@ use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let message = std::env::var("BOOK_MESSAGE").unwrap_or_else(|_| book::DEFAULT_MESSAGE.into());
+    let message =
+        std::env::var("BOOK_MESSAGE").unwrap_or_else(|_| book_backend::DEFAULT_MESSAGE.into());
     let message = message.as_str();
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<ApiGatewayProxyRequest>| async move {

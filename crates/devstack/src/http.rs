@@ -173,11 +173,18 @@ pub fn error_page(status: StatusCode, error: &str, message: &str) -> Response {
     )
 }
 
-pub fn allow_any_origin(res: &mut Response) {
-    res.headers_mut().insert(
+/// CORS for endpoints that any page may call with a bearer token or a
+/// code, never with cookies: `Access-Control-Allow-Origin: *` plus the
+/// given `Access-Control-*` headers (preflight answers name methods and
+/// headers). The hosted UI and the gateway write their CORS headers here.
+pub fn cors(headers: &mut HeaderMap, extra: &[(header::HeaderName, &'static str)]) {
+    headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
+    for (name, value) in extra {
+        headers.insert(name.clone(), HeaderValue::from_static(value));
+    }
 }
 
 /// `302 Location: url` that no cache keeps (it may hold a code or tokens).

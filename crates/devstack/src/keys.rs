@@ -1,7 +1,10 @@
 //! RSA signing keys. Cognito signs ID and access tokens with different keys,
-//! so there are two lists; the last key of each signs new tokens, and every
-//! key ever used stays in the JWKS so tokens minted before a rotation still
-//! verify (as during a real Cognito key rollover).
+//! so there are two lists; the last key of each signs new tokens. A rotation
+//! keeps the previous key of each list in the JWKS, so tokens minted before
+//! it still verify until they age out, and drops older ones: the JWKS holds
+//! at most [`KEPT_PER_USE`] keys per token use (the current and the previous
+//! one, as a Cognito pool publishes during a rollover), however often keys
+//! rotate. A token signed two rotations ago fails with an unknown `kid`.
 
 use anyhow::Context;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -16,6 +19,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 const BITS: usize = 2048;
+
+/// Keys kept per token use (ID, access): the signing key and its predecessor.
+pub const KEPT_PER_USE: usize = 2;
 
 /// One RSA key with its Cognito-style `kid`. The rsa crate makes, stores and
 /// publishes the key; ring signs with it, about four times as fast (3.5 →
@@ -90,6 +96,9 @@ impl KeyPair {
 pub struct KeyStore {
     id: Vec<Arc<KeyPair>>,
     access: Vec<Arc<KeyPair>>,
+    /// The file number of the oldest key kept (`id-NNNN.pem`); numbers
+    /// only grow, so a rotated-out key's file is never reused.
+    first_serial: usize,
 }
 
 impl std::fmt::Debug for KeyStore {
@@ -114,6 +123,7 @@ impl KeyStore {
         Ok(Self {
             id: vec![Arc::new(KeyPair::generate()?)],
             access: vec![Arc::new(KeyPair::generate()?)],
+            first_serial: 1,
         })
     }
 
@@ -127,11 +137,28 @@ impl KeyStore {
             .expect("a key store always holds an access key")
     }
 
-    /// Adds a new ID key and a new access key; new tokens are signed with them.
+    /// Adds a new ID key and a new access key; new tokens are signed with
+    /// them, the previous ones stay published, older ones are dropped.
     pub fn rotate(&mut self) -> anyhow::Result<()> {
         self.id.push(Arc::new(KeyPair::generate()?));
         self.access.push(Arc::new(KeyPair::generate()?));
+        self.keep_newest();
         Ok(())
+    }
+
+    fn keep_newest(&mut self) {
+        let drop = self.id.len().saturating_sub(KEPT_PER_USE);
+        self.id.drain(..drop);
+        self.access.drain(..drop);
+        self.first_serial += drop;
+    }
+
+    /// The published `kid`s: ID keys, then access keys, oldest first.
+    pub fn kids(&self) -> (Vec<&str>, Vec<&str>) {
+        (
+            self.id.iter().map(|k| k.kid()).collect(),
+            self.access.iter().map(|k| k.kid()).collect(),
+        )
     }
 
     /// `{"keys":[…]}` with every key, newest first.
@@ -146,17 +173,35 @@ impl KeyStore {
         serde_json::json!({ "keys": keys })
     }
 
-    /// Loads `id-NNNN.pem` / `access-NNNN.pem` from `dir`, creating the folder
-    /// and a first pair of keys if there are none.
+    /// Loads `id-NNNN.pem` / `access-NNNN.pem` from `dir` (the newest
+    /// [`KEPT_PER_USE`] of each), creating the folder and a first pair of
+    /// keys if there are none. ID and access keys come in pairs; a folder
+    /// where they do not is an error naming it.
     pub fn load_or_create(dir: &Path) -> anyhow::Result<Self> {
         let id = read_keys(dir, "id-")?;
         let access = read_keys(dir, "access-")?;
-        if id.is_empty() || access.is_empty() || id.len() != access.len() {
+        let serials = |keys: &[(usize, Arc<KeyPair>)]| keys.iter().map(|(n, _)| *n).collect();
+        let (id_serials, access_serials): (Vec<usize>, Vec<usize>) =
+            (serials(&id), serials(&access));
+        if id.is_empty() && access.is_empty() {
             let store = Self::generate()?;
             store.save(dir)?;
             return Ok(store);
         }
-        Ok(Self { id, access })
+        if id_serials != access_serials {
+            anyhow::bail!(
+                "state dir {} holds ID keys {id_serials:?} but access keys {access_serials:?}; \
+                 remove its id-*.pem and access-*.pem files to start with new keys",
+                dir.display()
+            );
+        }
+        let mut store = Self {
+            first_serial: id_serials[0],
+            id: id.into_iter().map(|(_, k)| k).collect(),
+            access: access.into_iter().map(|(_, k)| k).collect(),
+        };
+        store.keep_newest();
+        Ok(store)
     }
 
     /// Writes every key (PKCS#8 PEM, owner-only on Unix) into `dir`.
@@ -171,36 +216,59 @@ impl KeyStore {
         }
         for (prefix, list) in [("id-", &self.id), ("access-", &self.access)] {
             for (i, key) in list.iter().enumerate() {
-                let path = dir.join(format!("{prefix}{:04}.pem", i + 1));
+                let path = dir.join(key_file(prefix, self.first_serial + i));
                 if path.exists() {
                     continue;
                 }
                 write_private(&path, &key.to_pem()?)?;
+            }
+            // Rotated-out private keys do not linger on disk.
+            for (serial, _) in read_serials(dir, prefix)? {
+                if serial < self.first_serial {
+                    std::fs::remove_file(dir.join(key_file(prefix, serial)))?;
+                }
             }
         }
         Ok(())
     }
 }
 
-fn read_keys(dir: &Path, prefix: &str) -> anyhow::Result<Vec<Arc<KeyPair>>> {
+fn key_file(prefix: &str, serial: usize) -> String {
+    format!("{prefix}{serial:04}.pem")
+}
+
+/// `(serial, file name)` of every `{prefix}NNNN.pem` in `dir`, in order.
+fn read_serials(dir: &Path, prefix: &str) -> anyhow::Result<Vec<(usize, String)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => anyhow::bail!("cannot read state dir {}: {e}", dir.display()),
     };
-    let mut names: Vec<String> = entries
+    let mut found: Vec<(usize, String)> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(prefix) && n.ends_with(".pem"))
+        .filter_map(|name| {
+            let serial = name
+                .strip_prefix(prefix)?
+                .strip_suffix(".pem")?
+                .parse()
+                .ok()?;
+            Some((serial, name))
+        })
         .collect();
-    names.sort();
-    names
-        .iter()
-        .map(|n| {
-            let pem = std::fs::read_to_string(dir.join(n))?;
+    found.sort();
+    Ok(found)
+}
+
+fn read_keys(dir: &Path, prefix: &str) -> anyhow::Result<Vec<(usize, Arc<KeyPair>)>> {
+    read_serials(dir, prefix)?
+        .into_iter()
+        .map(|(serial, name)| {
+            let path = dir.join(&name);
+            let pem = std::fs::read_to_string(&path)?;
             KeyPair::from_pem(&pem)
-                .map(Arc::new)
-                .map_err(|e| anyhow::anyhow!("key file {}: {e}", dir.join(n).display()))
+                .map(|k| (serial, Arc::new(k)))
+                .map_err(|e| anyhow::anyhow!("key file {}: {e}", path.display()))
         })
         .collect()
 }

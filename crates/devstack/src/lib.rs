@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod controls;
 pub mod gateway;
 pub mod hosted_ui;
 pub mod http;
@@ -133,7 +134,9 @@ pub async fn start(config: DevStackConfig) -> anyhow::Result<Handle> {
     for (listener, router) in [
         (
             ui_listener,
-            hosted_ui::router(shared.clone()).merge(idp::router(shared.clone())),
+            hosted_ui::router(shared.clone())
+                .merge(idp::router(shared.clone()))
+                .merge(controls::router(shared.clone())),
         ),
         (api_listener, gateway::router(shared.clone())),
     ] {
@@ -194,6 +197,49 @@ pub fn app_config_json(
     cfg
 }
 
+/// The `apis` entry of each API devstack serves (docs/contract.md §1): one
+/// per authorizer kind, at the paths infra/backend.yaml deploys.
+pub fn apis_json(seed: &Seed, api_url: &str) -> serde_json::Value {
+    gateway::api_bases(api_url)
+        .into_iter()
+        .map(|(mode, url)| {
+            let mut api = serde_json::json!({
+                "name": api_name(mode),
+                "url": url,
+                "authorizer": mode.as_str(),
+            });
+            if mode == AuthorizerMode::CognitoScopes {
+                api["scopes"] = seed.api.method_scopes.clone().into();
+            }
+            api
+        })
+        .collect()
+}
+
+fn api_name(mode: AuthorizerMode) -> &'static str {
+    match mode {
+        AuthorizerMode::Cognito => "Cognito authorizer (ID token)",
+        AuthorizerMode::CognitoScopes => "Cognito authorizer with scopes (access token)",
+        AuthorizerMode::Lambda => "Lambda TOKEN authorizer (access token)",
+    }
+}
+
+/// [`app_config_json`] with `apis` (every authorizer kind) in place of
+/// `apiUrl`: the contract forbids giving both.
+pub fn app_config_json_with_apis(
+    seed: &Seed,
+    hosted_ui_url: &str,
+    api_url: &str,
+    app_origin: Option<&str>,
+) -> serde_json::Value {
+    let mut cfg = app_config_json(seed, hosted_ui_url, api_url, app_origin);
+    if let Some(map) = cfg.as_object_mut() {
+        map.remove("apiUrl");
+        map.insert("apis".into(), apis_json(seed, api_url));
+    }
+    cfg
+}
+
 impl Handle {
     /// `http://127.0.0.1:PORT`: the Cognito domain (`domain` in config.json).
     pub fn hosted_ui_url(&self) -> String {
@@ -236,8 +282,19 @@ impl Handle {
         )
     }
 
-    /// Adds and starts using a new ID and access signing key; old keys stay
-    /// in the JWKS. Blocks for the RSA key generation.
+    /// [`app_config_json_with_apis`] for this stack.
+    pub fn app_config_json_with_apis(&self, app_origin: Option<&str>) -> serde_json::Value {
+        app_config_json_with_apis(
+            &self.shared.seed,
+            &self.shared.hosted_ui_url,
+            &self.shared.api_url,
+            app_origin,
+        )
+    }
+
+    /// Adds and starts using a new ID and access signing key; the previous
+    /// keys stay in the JWKS, older ones go. Blocks for the RSA key
+    /// generation.
     pub fn rotate_keys(&self) {
         if let Err(e) = self.shared.rotate_keys() {
             eprintln!("devstack: key rotation failed: {e}");

@@ -33,7 +33,7 @@ struct Cli {
     /// Authorizer result cache off (every TTL 0): each call is verified.
     #[arg(long)]
     no_authorizer_cache: bool,
-    /// Add a new signing key pair at start (old keys stay in the JWKS).
+    /// Add a new signing key pair at start (the previous pair stays in the JWKS).
     #[arg(long)]
     rotate_keys: bool,
     /// Where keys are kept [default: .devstack].
@@ -42,6 +42,9 @@ struct Cli {
     /// Print the app's config.json for these ports (and the first --app-origin) and exit.
     #[arg(long)]
     print_app_config: bool,
+    /// With --print-app-config: `apis` (one API per authorizer kind) instead of `apiUrl`.
+    #[arg(long, requires = "print_app_config")]
+    apis: bool,
 }
 
 fn parse_mode(s: &str) -> Result<AuthorizerMode, String> {
@@ -70,12 +73,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.print_app_config {
         let ui = format!("http://127.0.0.1:{}", cli.hosted_ui_port);
         let api = format!("http://127.0.0.1:{}/{}", cli.api_port, seed.api.stage);
-        let cfg = devstack::app_config_json(
-            &seed,
-            &ui,
-            &api,
-            cli.app_origins.first().map(String::as_str),
-        );
+        let origin = cli.app_origins.first().map(String::as_str);
+        let cfg = if cli.apis {
+            devstack::app_config_json_with_apis(&seed, &ui, &api, origin)
+        } else {
+            devstack::app_config_json(&seed, &ui, &api, origin)
+        };
         println!("{}", serde_json::to_string_pretty(&cfg)?);
         return Ok(());
     }
@@ -98,6 +101,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         handle.api_url(),
         handle.authorizer()
     );
+    for (mode, url) in devstack::gateway::api_bases(&handle.api_url()) {
+        println!("    and {url}/book  [authorizer: {mode}]");
+    }
     println!("  issuer:                     {}", handle.issuer());
     println!("  JWKS:                       {}", handle.jwks_url());
     println!("  client id:                  {}", handle.client_id());
@@ -130,6 +136,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     println!(
         "  user-pool API (boto3, AWS CLI, SDKs): POST {}/  outbox: {}/_devstack/outbox.html",
         handle.hosted_ui_url(),
+        handle.hosted_ui_url()
+    );
+    println!(
+        "  live controls (expire tokens, rotate keys, CORS, groups, sign-out, faults): {}/_devstack",
         handle.hosted_ui_url()
     );
     println!("Press Ctrl-C to stop.");

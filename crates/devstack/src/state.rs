@@ -5,7 +5,17 @@ use crate::config::{AuthorizerMode, Seed};
 use crate::keys::KeyStore;
 use crate::store::Store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+
+/// How the next token request fails (the `/_devstack` "fail next" control).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenFault {
+    /// `400 {"error": …}` with this OAuth error code.
+    OAuthError(String),
+    /// This 5xx status, as when the endpoint itself is failing.
+    Status(u16),
+}
 
 /// The keys plus their published and parsed JWKS, swapped as one on rotation.
 pub struct KeySet {
@@ -38,7 +48,10 @@ pub struct Shared {
     pub lockouts: crate::hosted_ui::lockout::Lockouts,
     /// API Gateway's authorizer result cache.
     pub authorizer_cache: crate::gateway::authorizer_cache::AuthorizerCache,
-    pub gateway_cors: bool,
+    /// CORS headers on gateway-generated errors; switched at run time.
+    gateway_cors: AtomicBool,
+    /// The fault the next `POST /oauth2/token` answers with, once.
+    token_fault: Mutex<Option<TokenFault>>,
     /// `^(?:expr)$`: API Gateway matches the whole header value.
     pub identity_regex: regex::Regex,
     pub hosted_ui_url: String,
@@ -83,7 +96,8 @@ impl Shared {
             store: Store::default(),
             lockouts: Default::default(),
             authorizer_cache: Default::default(),
-            gateway_cors,
+            gateway_cors: AtomicBool::new(gateway_cors),
+            token_fault: Mutex::new(None),
             identity_regex,
             hosted_ui_url,
             api_url,
@@ -105,7 +119,8 @@ impl Shared {
     }
 
     /// Adds a new ID and access key, persists them when keys live on disk,
-    /// and starts signing with them. Blocking (RSA keygen).
+    /// and starts signing with them; the previous keys stay published, older
+    /// ones go (see [`crate::keys`]). Blocking (RSA keygen).
     pub fn rotate_keys(&self) -> anyhow::Result<()> {
         let _one_at_a_time = self.rotating.lock().unwrap_or_else(|e| e.into_inner());
         let mut store = self.keys().store.clone();
@@ -124,6 +139,33 @@ impl Shared {
 
     pub fn set_authorizer(&self, mode: AuthorizerMode) {
         *self.authorizer.write().unwrap_or_else(|e| e.into_inner()) = mode;
+    }
+
+    pub fn gateway_cors(&self) -> bool {
+        self.gateway_cors.load(Ordering::SeqCst)
+    }
+
+    pub fn set_gateway_cors(&self, on: bool) {
+        self.gateway_cors.store(on, Ordering::SeqCst);
+    }
+
+    pub fn token_fault(&self) -> Option<TokenFault> {
+        self.token_fault
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_token_fault(&self, fault: Option<TokenFault>) {
+        *self.token_fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
+    }
+
+    /// The armed fault, disarming it: exactly one request fails.
+    pub fn take_token_fault(&self) -> Option<TokenFault> {
+        self.token_fault
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     pub fn issuer(&self) -> String {

@@ -19,7 +19,7 @@ use plan::{shell_line, Plan, Target};
 use settings::{parse_outputs, ApiVariant, AppSettings};
 
 pub const USAGE: &str = "\
-usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|cognito-scopes|lambda]
+usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|cognito-scopes|lambda | --apis]
                           [--backend-stack NAME] [--hosting-stack NAME] [--region REGION]
 
   --dry-run          print every step and header; touch nothing on AWS
@@ -27,6 +27,8 @@ usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|cognito-s
                      USER_POOL_ID, API_URL) instead of the backend stack's outputs
   --api VARIANT      which /book the app calls (default cognito): cognito (ID token),
                      cognito-scopes (access token with books/read), lambda (access token)
+  --apis             config.json lists all three APIs (`apis`, each with its authorizer)
+                     instead of one `apiUrl`; from the backend stack's outputs
   --backend-stack    default cognito-spa-backend
   --hosting-stack    default cognito-spa-hosting
   --region           passed to every aws call (default: the CLI's configuration)
@@ -37,6 +39,8 @@ pub struct Options {
     pub dry_run: bool,
     pub env_file: Option<PathBuf>,
     pub api: ApiVariant,
+    /// `apis` (all three, from the backend stack) instead of `apiUrl`.
+    pub apis: bool,
     pub backend_stack: String,
     pub hosting_stack: String,
     pub region: Option<String>,
@@ -47,10 +51,12 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         dry_run: false,
         env_file: None,
         api: ApiVariant::Cognito,
+        apis: false,
         backend_stack: "cognito-spa-backend".into(),
         hosting_stack: "cognito-spa-hosting".into(),
         region: None,
     };
+    let mut api_given = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -61,12 +67,22 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         match arg.as_str() {
             "--dry-run" => options.dry_run = true,
             "--env-file" => options.env_file = Some(PathBuf::from(value()?)),
-            "--api" => options.api = ApiVariant::parse(&value()?)?,
+            "--api" => {
+                options.api = ApiVariant::parse(&value()?)?;
+                api_given = true;
+            }
+            "--apis" => options.apis = true,
             "--backend-stack" => options.backend_stack = value()?,
             "--hosting-stack" => options.hosting_stack = value()?,
             "--region" => options.region = Some(value()?),
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
         }
+    }
+    if options.apis && api_given {
+        bail!("--apis lists every API; it does not take --api too\n\n{USAGE}");
+    }
+    if options.apis && options.env_file.is_some() {
+        bail!("--apis reads the three API URLs from the backend stack's outputs, not from --env-file\n\n{USAGE}");
     }
     Ok(options)
 }
@@ -109,7 +125,7 @@ pub fn run(args: &[String]) -> Result<()> {
         remote.as_ref(),
         &staging.display().to_string(),
     )?;
-    print_plan(&plan);
+    print_plan(&plan, options.apis);
     if options.dry_run {
         println!("\n==> dry run: nothing was changed");
         return Ok(());
@@ -161,18 +177,27 @@ fn app_settings(options: &Options) -> Result<AppSettings> {
         ] {
             outputs.insert(key.to_string(), value.to_string());
         }
-        return AppSettings::from_outputs(&outputs, options.api);
+        return settings_from(&outputs, options);
     }
-    AppSettings::from_outputs(
-        &stack_outputs(options, &options.backend_stack)?,
-        options.api,
-    )
+    settings_from(&stack_outputs(options, &options.backend_stack)?, options)
 }
 
-fn print_plan(plan: &Plan) {
+fn settings_from(outputs: &BTreeMap<String, String>, options: &Options) -> Result<AppSettings> {
+    if options.apis {
+        AppSettings::from_outputs_with_apis(outputs)
+    } else {
+        AppSettings::from_outputs(outputs, options.api)
+    }
+}
+
+fn print_plan(plan: &Plan, apis: bool) {
     println!("\n==> config.json (key <- backend stack output <- environment file variable)");
     for (key, output, var) in settings::MAPPING {
-        println!("    {key:<11} <- {output:<28} <- {var}");
+        if apis && key == "apiUrl" {
+            println!("    {:<11} <- {output}", "apis");
+        } else {
+            println!("    {key:<11} <- {output:<28} <- {var}");
+        }
     }
     println!("{}", plan.config_json);
     println!("==> Content-Security-Policy\n{}\n", plan.csp);
@@ -317,5 +342,11 @@ mod tests {
         );
         assert!(parse_args(&args(&["--env-file"])).is_err());
         assert!(parse_args(&args(&["--force"])).is_err());
+        let o = parse_args(&args(&["--apis"])).unwrap();
+        assert!(o.apis);
+        assert!(!parse_args(&args(&[])).unwrap().apis);
+        let both = parse_args(&args(&["--apis", "--api", "lambda"])).unwrap_err();
+        assert!(both.to_string().contains("--api"), "{both}");
+        assert!(parse_args(&args(&["--apis", "--env-file", "x.env"])).is_err());
     }
 }

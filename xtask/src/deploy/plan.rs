@@ -204,6 +204,7 @@ mod tests {
             region: "eu-west-1".into(),
             user_pool_id: "eu-west-1_Abc".into(),
             api_url: Some("https://a1.execute-api.eu-west-1.amazonaws.com/prod/cognito".into()),
+            apis: Vec::new(),
         }
     }
 

@@ -29,6 +29,31 @@ impl ApiVariant {
         }
     }
 
+    pub const ALL: [ApiVariant; 3] = [
+        ApiVariant::Cognito,
+        ApiVariant::CognitoScopes,
+        ApiVariant::Lambda,
+    ];
+
+    /// config.json's `authorizer` of an `apis` entry.
+    pub fn authorizer(self) -> &'static str {
+        match self {
+            ApiVariant::Cognito => "cognito",
+            ApiVariant::CognitoScopes => "cognito-scopes",
+            ApiVariant::Lambda => "lambda",
+        }
+    }
+
+    /// The entry's `name` (devstack's `--print-app-config --apis` names
+    /// its APIs the same, so both configs read alike).
+    fn display_name(self) -> &'static str {
+        match self {
+            ApiVariant::Cognito => "Cognito authorizer (ID token)",
+            ApiVariant::CognitoScopes => "Cognito authorizer with scopes (access token)",
+            ApiVariant::Lambda => "Lambda TOKEN authorizer (access token)",
+        }
+    }
+
     /// The backend stack output holding this variant's base URL.
     pub fn output_key(self) -> &'static str {
         match self {
@@ -47,11 +72,18 @@ pub struct AppSettings {
     pub region: String,
     pub user_pool_id: String,
     pub api_url: Option<String>,
+    /// config.json's `apis` (every API of the stack, each with its
+    /// authorizer) in place of `apiUrl`; empty for `apiUrl` alone.
+    pub apis: Vec<(ApiVariant, String)>,
 }
 
 /// Scopes the app asks for: the app client allows exactly these, and
 /// `books/read` is what the access token needs for the scoped API.
 const SCOPES: [&str; 4] = ["openid", "email", "profile", "books/read"];
+
+/// The method scopes of the scoped API (`AuthorizationScopes` of
+/// infra/backend.yaml's `/cognito-scopes/book`).
+const METHOD_SCOPES: [&str; 1] = ["books/read"];
 
 /// config.json key ← backend stack output ← environment file variable.
 /// `clientId` is always the production client: the backend stack's
@@ -85,7 +117,23 @@ impl AppSettings {
             region: get("Region")?,
             user_pool_id: get("UserPoolId")?,
             api_url: Some(get(api.output_key())?),
+            apis: Vec::new(),
         })
+    }
+
+    /// [`AppSettings::from_outputs`] with all three APIs as `apis`.
+    pub fn from_outputs_with_apis(outputs: &BTreeMap<String, String>) -> Result<Self> {
+        let mut settings = Self::from_outputs(outputs, ApiVariant::Cognito)?;
+        settings.api_url = None;
+        for api in ApiVariant::ALL {
+            let url = outputs
+                .get(api.output_key())
+                .with_context(|| format!("the backend stack has no output {}", api.output_key()))?;
+            settings
+                .apis
+                .push((api, url.trim_end_matches('/').to_string()));
+        }
+        Ok(settings)
     }
 
     /// From a `KEY=VALUE` file (`#` comments, optional quotes), for pools
@@ -103,6 +151,7 @@ impl AppSettings {
             region: get("AWS_REGION")?,
             user_pool_id: get("USER_POOL_ID")?,
             api_url: vars.get("API_URL").cloned(),
+            apis: Vec::new(),
         })
     }
 
@@ -127,6 +176,24 @@ impl AppSettings {
         if let (Some(api), Value::Object(map)) = (&self.api_url, &mut config) {
             map.insert("apiUrl".into(), json!(api.trim_end_matches('/')));
         }
+        if let (false, Value::Object(map)) = (self.apis.is_empty(), &mut config) {
+            let apis: Vec<Value> = self
+                .apis
+                .iter()
+                .map(|(api, url)| {
+                    let mut entry = json!({
+                        "name": api.display_name(),
+                        "url": url,
+                        "authorizer": api.authorizer(),
+                    });
+                    if *api == ApiVariant::CognitoScopes {
+                        entry["scopes"] = json!(METHOD_SCOPES);
+                    }
+                    entry
+                })
+                .collect();
+            map.insert("apis".into(), Value::Array(apis));
+        }
         let mut text = serde_json::to_string_pretty(&config).unwrap_or_default();
         text.push('\n');
         text
@@ -136,7 +203,11 @@ impl AppSettings {
         Hosts {
             cognito_domain: self.domain.clone(),
             key_set: self.issuer(),
-            api: self.api_url.clone(),
+            // The three APIs are paths of one REST API: one host.
+            api: self
+                .api_url
+                .clone()
+                .or_else(|| self.apis.first().map(|(_, url)| url.clone())),
         }
     }
 }
@@ -239,6 +310,44 @@ mod tests {
         let mut missing = outputs.clone();
         missing.remove("CognitoScopesApiUrl");
         assert!(AppSettings::from_outputs(&missing, ApiVariant::CognitoScopes).is_err());
+    }
+
+    #[test]
+    fn apis_lists_every_api_in_place_of_api_url() {
+        let outputs = parse_outputs(OUTPUTS).unwrap();
+        let settings = AppSettings::from_outputs_with_apis(&outputs).unwrap();
+        let config: Value = serde_json::from_str(&settings.config_json()).unwrap();
+        assert!(config.get("apiUrl").is_none(), "never both: {config}");
+        assert_eq!(
+            config["apis"],
+            json!([
+                {
+                    "name": "Cognito authorizer (ID token)",
+                    "url": "https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito",
+                    "authorizer": "cognito",
+                },
+                {
+                    "name": "Cognito authorizer with scopes (access token)",
+                    "url": "https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito-scopes",
+                    "authorizer": "cognito-scopes",
+                    "scopes": ["books/read"],
+                },
+                {
+                    "name": "Lambda TOKEN authorizer (access token)",
+                    "url": "https://a.execute-api.eu-west-1.amazonaws.com/prod/lambda",
+                    "authorizer": "lambda",
+                },
+            ])
+        );
+        assert_eq!(config["clientId"], "7abc");
+        assert_eq!(
+            settings.hosts().api.as_deref(),
+            Some("https://a.execute-api.eu-west-1.amazonaws.com/prod/cognito")
+        );
+        let mut missing = outputs.clone();
+        missing.remove("LambdaApiUrl");
+        let err = AppSettings::from_outputs_with_apis(&missing).unwrap_err();
+        assert!(err.to_string().contains("LambdaApiUrl"), "{err}");
     }
 
     /// The site gets the production client even though the stack also

@@ -463,7 +463,9 @@ impl Seed {
     /// Each route is `VERB /path`, literal (it becomes an axum route and a
     /// method ARN): an upper-case verb other than OPTIONS (preflights are
     /// answered without an authorizer), a path of `/`-separated
-    /// `[A-Za-z0-9._-]` segments, and no route twice.
+    /// `[A-Za-z0-9._-]` segments, not under `/cognito`, `/cognito-scopes`
+    /// or `/lambda` (the bases of the fixed-authorizer APIs, see
+    /// [`crate::gateway`]), and no route twice.
     fn validate_routes(&self) -> Result<(), SeedError> {
         const VERBS: [&str; 6] = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
         let routes = &self.api.routes;
@@ -487,6 +489,13 @@ impl Seed {
                 return Err(invalid(
                     field,
                     "the path must be `/` and segments of letters, digits, `.`, `_` or `-`",
+                ));
+            }
+            let first = path.split('/').nth(1).unwrap_or_default();
+            if ["cognito", "cognito-scopes", "lambda"].contains(&first) {
+                return Err(invalid(
+                    field,
+                    format!("`/{first}` is the base of devstack's {first} API; the seed's routes are served under it"),
                 ));
             }
             if routes[..i].contains(route) {
@@ -567,6 +576,11 @@ mod tests {
             (r#"routes = ["OPTIONS /book"]"#, "api.routes[0]"),
             (r#"routes = ["GET book"]"#, "api.routes[0]"),
             (
+                r#"routes = ["GET /book", "GET /lambda/book"]"#,
+                "api.routes[1]",
+            ),
+            (r#"routes = ["GET /cognito"]"#, "api.routes[0]"),
+            (
                 "cache_ttl_seconds = { lambda = 3601 }",
                 "api.cache_ttl_seconds.lambda",
             ),
@@ -585,10 +599,10 @@ mod tests {
             assert!(err.contains(field), "{extra}: {err}");
         }
         let ok = Seed::parse(
-            &with_api(r#"routes = ["GET /book", "POST /book", "GET /shelf/1"]"#),
+            &with_api(r#"routes = ["GET /book", "POST /book", "GET /shelf/1", "GET /lambdas"]"#),
             "t",
         );
-        assert_eq!(ok.map(|s| s.api.routes.len()).ok(), Some(3));
+        assert_eq!(ok.map(|s| s.api.routes.len()).ok(), Some(4));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! policy); a refusal (401) is recomputed each time. See docs/protocol.md,
 //! "The authorizer result cache".
 
-use crate::config::AuthorizerMode;
 use cognito_jwt::UnverifiedToken;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -29,16 +28,17 @@ struct Entry {
     expires_at: i64,
 }
 
-/// Keyed by a hash of the authorizer and the header value, so the cache
-/// holds no bearer token and one mode's result never answers another.
+/// Keyed by a hash of the authorizer's name and the header value, so the
+/// cache holds no bearer token and one authorizer's result never answers
+/// another's.
 #[derive(Default)]
 pub struct AuthorizerCache {
     entries: Mutex<HashMap<[u8; 32], Entry>>,
 }
 
-fn key(mode: AuthorizerMode, header: &str) -> [u8; 32] {
+fn key(authorizer: &str, header: &str) -> [u8; 32] {
     let mut hash = Sha256::new();
-    hash.update(mode.as_str());
+    hash.update(authorizer);
     hash.update([0]);
     hash.update(header);
     hash.finalize().into()
@@ -50,21 +50,14 @@ impl AuthorizerCache {
     }
 
     /// The result kept for this token, if it was stored less than its TTL ago.
-    pub fn get(&self, mode: AuthorizerMode, header: &str, now: i64) -> Option<CachedResult> {
+    pub fn get(&self, authorizer: &str, header: &str, now: i64) -> Option<CachedResult> {
         let entries = self.lock();
-        let entry = entries.get(&key(mode, header))?;
+        let entry = entries.get(&key(authorizer, header))?;
         (now < entry.expires_at).then(|| entry.result.clone())
     }
 
     /// Keeps `result` for `ttl` seconds; a TTL of 0 (or less) keeps nothing.
-    pub fn put(
-        &self,
-        mode: AuthorizerMode,
-        header: &str,
-        result: CachedResult,
-        ttl: i64,
-        now: i64,
-    ) {
+    pub fn put(&self, authorizer: &str, header: &str, result: CachedResult, ttl: i64, now: i64) {
         if ttl <= 0 {
             return;
         }
@@ -80,7 +73,7 @@ impl AuthorizerCache {
             }
         }
         entries.insert(
-            key(mode, header),
+            key(authorizer, header),
             Entry {
                 result,
                 expires_at: now.saturating_add(ttl),
@@ -116,39 +109,27 @@ mod tests {
     #[test]
     fn kept_for_the_ttl_per_mode_and_token() {
         let cache = AuthorizerCache::default();
-        cache.put(AuthorizerMode::Lambda, "Bearer a", policy(1), 60, 100);
-        assert_eq!(
-            n(cache.get(AuthorizerMode::Lambda, "Bearer a", 159)),
-            Some(1)
-        );
-        assert_eq!(n(cache.get(AuthorizerMode::Lambda, "Bearer a", 160)), None);
-        assert_eq!(n(cache.get(AuthorizerMode::Lambda, "Bearer b", 100)), None);
-        assert_eq!(n(cache.get(AuthorizerMode::Cognito, "Bearer a", 100)), None);
-        cache.put(AuthorizerMode::Lambda, "Bearer c", policy(2), 0, 100);
-        assert_eq!(n(cache.get(AuthorizerMode::Lambda, "Bearer c", 100)), None);
+        cache.put("lambda", "Bearer a", policy(1), 60, 100);
+        assert_eq!(n(cache.get("lambda", "Bearer a", 159)), Some(1));
+        assert_eq!(n(cache.get("lambda", "Bearer a", 160)), None);
+        assert_eq!(n(cache.get("lambda", "Bearer b", 100)), None);
+        assert_eq!(n(cache.get("cognito", "Bearer a", 100)), None);
+        cache.put("lambda", "Bearer c", policy(2), 0, 100);
+        assert_eq!(n(cache.get("lambda", "Bearer c", 100)), None);
     }
 
     #[test]
     fn bounded_and_expired_entries_are_dropped() {
         let cache = AuthorizerCache::default();
         for i in 0..MAX_ENTRIES as i64 + 50 {
-            cache.put(
-                AuthorizerMode::Lambda,
-                &format!("t{i}"),
-                policy(i),
-                3600 + i,
-                0,
-            );
+            cache.put("lambda", &format!("t{i}"), policy(i), 3600 + i, 0);
         }
         assert_eq!(cache.len(), MAX_ENTRIES);
         // The newest stays, the soonest to expire went.
         let last = MAX_ENTRIES as i64 + 49;
-        assert_eq!(
-            n(cache.get(AuthorizerMode::Lambda, &format!("t{last}"), 0)),
-            Some(last)
-        );
-        assert_eq!(n(cache.get(AuthorizerMode::Lambda, "t0", 0)), None);
-        cache.put(AuthorizerMode::Lambda, "late", policy(9), 10, 1_000_000);
+        assert_eq!(n(cache.get("lambda", &format!("t{last}"), 0)), Some(last));
+        assert_eq!(n(cache.get("lambda", "t0", 0)), None);
+        cache.put("lambda", "late", policy(9), 10, 1_000_000);
         assert_eq!(cache.len(), 1);
     }
 }

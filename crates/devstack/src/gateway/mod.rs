@@ -1,6 +1,13 @@
-//! The API Gateway REST stand-in: the seed's routes (`GET /{stage}/book` by
-//! default) behind the selected authorizer, with API Gateway's error bodies,
-//! headers, CORS behaviour and authorizer result cache.
+//! The API Gateway REST stand-in: the seed's routes (`GET /book` by
+//! default), with API Gateway's error bodies, headers, CORS behaviour and
+//! authorizer result cache, on four bases of the stage:
+//!
+//! - `/{stage}/cognito`, `/{stage}/cognito-scopes` and `/{stage}/lambda`,
+//!   each behind its own authorizer of that kind: the APIs that
+//!   infra/backend.yaml deploys (outputs `CognitoApiUrl`,
+//!   `CognitoScopesApiUrl`, `LambdaApiUrl`), served all at once;
+//! - `/{stage}` behind the authorizer selected at start (`--authorizer`,
+//!   switchable at run time): the single `apiUrl` of older configs.
 
 pub mod authorizer_cache;
 pub mod cognito_authorizer;
@@ -26,6 +33,65 @@ use std::sync::Arc;
 /// example); only the Lambda authorizer's policies ever show it.
 const ACCOUNT: &str = "123456789012";
 
+/// One base of the stage and the authorizer in front of its routes.
+struct Api {
+    /// `""` or `/{kind}`: what comes between the stage and a seed route.
+    prefix: String,
+    /// `None`: the authorizer selected at run time.
+    kind: Option<AuthorizerMode>,
+    /// The seed's Lambda table with every route under `prefix`: a Lambda
+    /// authorizer sees the full resource path in its method ARN.
+    lambda_policy: Vec<authorizer::PolicyRule>,
+}
+
+impl Api {
+    fn new(shared: &Shared, kind: Option<AuthorizerMode>) -> Self {
+        let prefix = kind.map(|k| format!("/{k}")).unwrap_or_default();
+        let lambda_policy = shared
+            .seed
+            .api
+            .lambda_policy
+            .iter()
+            .map(|rule| authorizer::PolicyRule {
+                scope: rule.scope.clone(),
+                allow: rule
+                    .allow
+                    .iter()
+                    .map(|route| match route.split_once(' ') {
+                        Some((verb, path)) => format!("{verb} {prefix}{path}"),
+                        None => route.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            prefix,
+            kind,
+            lambda_policy,
+        }
+    }
+
+    fn mode(&self, shared: &Shared) -> AuthorizerMode {
+        self.kind.unwrap_or_else(|| shared.authorizer())
+    }
+
+    /// The authorizer's name for its result cache: one cache per
+    /// authorizer, as API Gateway keeps it.
+    fn cache_name(&self, mode: AuthorizerMode) -> String {
+        format!("{}:{mode}", self.prefix)
+    }
+}
+
+/// The base URL of each fixed-authorizer API (`apis` in config.json).
+pub fn api_bases(api_url: &str) -> [(AuthorizerMode, String); 3] {
+    [
+        AuthorizerMode::Cognito,
+        AuthorizerMode::CognitoScopes,
+        AuthorizerMode::Lambda,
+    ]
+    .map(|mode| (mode, format!("{api_url}/{mode}")))
+}
+
 pub fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new();
     let mut paths: Vec<&str> = shared
@@ -38,17 +104,28 @@ pub fn router(shared: Arc<Shared>) -> Router {
     // One axum route per path (a second one for the same path panics).
     paths.sort_unstable();
     paths.dedup();
-    for path in paths {
-        let owned = path.to_string();
-        router = router.route(
-            &format!("/{}{path}", shared.seed.api.stage),
-            any(
-                move |State(shared): State<Arc<Shared>>, method: Method, headers: HeaderMap| {
-                    let path = owned.clone();
-                    async move { method_call(&shared, &path, method, &headers) }
-                },
-            ),
-        );
+    let kinds = [
+        None,
+        Some(AuthorizerMode::Cognito),
+        Some(AuthorizerMode::CognitoScopes),
+        Some(AuthorizerMode::Lambda),
+    ];
+    for kind in kinds {
+        let api = Arc::new(Api::new(&shared, kind));
+        for path in &paths {
+            let owned = path.to_string();
+            let api_of_route = api.clone();
+            router = router.route(
+                &format!("/{}{}{path}", shared.seed.api.stage, api.prefix),
+                any(
+                    move |State(shared): State<Arc<Shared>>, method: Method, headers: HeaderMap| {
+                        let path = owned.clone();
+                        let api = api_of_route.clone();
+                        async move { method_call(&shared, &api, &path, method, &headers) }
+                    },
+                ),
+            );
+        }
     }
     router
         .fallback(missing_token)
@@ -88,23 +165,18 @@ fn gateway_error(
         HeaderName::from_static("x-amzn-errortype"),
         HeaderValue::from_static(error_type),
     );
-    if shared.gateway_cors {
-        cors(&mut res);
+    if shared.gateway_cors() {
+        http::cors(res.headers_mut(), GATEWAY_CORS);
     }
     res
 }
 
-fn cors(res: &mut Response) {
-    let h = res.headers_mut();
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Authorization,Content-Type"),
-    );
-}
+/// What the templates' DEFAULT_4XX/5XX gateway responses and the OPTIONS
+/// mock add to `Access-Control-Allow-Origin: *`.
+const GATEWAY_CORS: &[(HeaderName, &str)] = &[(
+    header::ACCESS_CONTROL_ALLOW_HEADERS,
+    "Authorization,Content-Type",
+)];
 
 fn unauthorized(shared: &Shared) -> Response {
     gateway_error(
@@ -199,14 +271,20 @@ fn verbs_of<'a>(shared: &'a Shared, path: &'a str) -> impl Iterator<Item = &'a s
     })
 }
 
-fn method_call(shared: &Shared, path: &str, method: Method, headers: &HeaderMap) -> Response {
+fn method_call(
+    shared: &Shared,
+    api: &Api,
+    path: &str,
+    method: Method,
+    headers: &HeaderMap,
+) -> Response {
     // Preflights carry no Authorization header, so OPTIONS has no
     // authorizer (a MOCK integration answers it).
     if method == Method::OPTIONS {
         let mut allowed: Vec<&str> = verbs_of(shared, path).collect();
         allowed.push("OPTIONS");
         let mut res = StatusCode::OK.into_response();
-        cors(&mut res);
+        http::cors(res.headers_mut(), GATEWAY_CORS);
         if let Ok(v) = HeaderValue::from_str(&allowed.join(",")) {
             res.headers_mut()
                 .insert(header::ACCESS_CONTROL_ALLOW_METHODS, v);
@@ -220,15 +298,18 @@ fn method_call(shared: &Shared, path: &str, method: Method, headers: &HeaderMap)
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let resource = format!("{}{path}", api.prefix);
     let call = MethodCall {
         verb: method.as_str(),
-        path,
+        path: &resource,
     };
-    let authorizer = match shared.authorizer() {
-        mode @ (AuthorizerMode::Cognito | AuthorizerMode::CognitoScopes) => {
-            cognito(shared, mode, header)
+    let mode = api.mode(shared);
+    let cache_name = api.cache_name(mode);
+    let authorizer = match mode {
+        AuthorizerMode::Cognito | AuthorizerMode::CognitoScopes => {
+            cognito(shared, mode, &cache_name, header)
         }
-        AuthorizerMode::Lambda => lambda(shared, call, header),
+        AuthorizerMode::Lambda => lambda(shared, api, &cache_name, call, header),
     };
     match authorizer {
         Ok(authorizer) => book(shared, authorizer),
@@ -240,13 +321,14 @@ fn method_call(shared: &Shared, path: &str, method: Method, headers: &HeaderMap)
 fn cognito(
     shared: &Shared,
     mode: AuthorizerMode,
+    cache_name: &str,
     header: Option<&str>,
 ) -> Result<serde_json::Value, Refusal> {
     let Some(value) = header.filter(|h| !h.is_empty()) else {
         return Err(Refusal::Unauthorized);
     };
     let now = shared.now();
-    let token = match shared.authorizer_cache.get(mode, value, now) {
+    let token = match shared.authorizer_cache.get(cache_name, value, now) {
         Some(CachedResult::Claims(token)) => token,
         _ => {
             let scopes: &[String] = if mode == AuthorizerMode::Cognito {
@@ -271,22 +353,24 @@ fn cognito(
             })?;
             let ttl = shared.seed.api.cache_ttl_seconds.for_mode(mode);
             let cached = CachedResult::Claims(token.clone());
-            shared.authorizer_cache.put(mode, value, cached, ttl, now);
+            shared
+                .authorizer_cache
+                .put(cache_name, value, cached, ttl, now);
             token
         }
     };
-    Ok(json!({
-        "kind": mode.as_str(),
-        "claims": cognito_authorizer::claims_as_strings(&token),
-        "username": token.username(),
-        "scopes": token.claim_str("scope"),
-    }))
+    Ok(book_backend::cognito_authorizer(
+        mode.as_str(),
+        &cognito_authorizer::claims_as_strings(&token),
+    ))
 }
 
 /// The Lambda TOKEN authorizer: API Gateway's own checks, then the cached
 /// policy or the Lambda's answer, read for this method as API Gateway does.
 fn lambda(
     shared: &Shared,
+    api: &Api,
+    cache_name: &str,
     call: MethodCall<'_>,
     header: Option<&str>,
 ) -> Result<serde_json::Value, Refusal> {
@@ -302,15 +386,14 @@ fn lambda(
         "arn:aws:execute-api:{}:{ACCOUNT}:devstack/{}/{}{}",
         shared.seed.pool.region, shared.seed.api.stage, call.verb, call.path
     );
-    let mode = AuthorizerMode::Lambda;
-    let output = match shared.authorizer_cache.get(mode, value, now) {
+    let output = match shared.authorizer_cache.get(cache_name, value, now) {
         Some(CachedResult::Policy(output)) => output,
         _ => {
             let issuer = shared.issuer();
             let settings = LambdaSettings {
                 issuer: &issuer,
                 client_id: &shared.seed.client.client_id,
-                policy: &shared.seed.api.lambda_policy,
+                policy: &api.lambda_policy,
             };
             let decision =
                 lambda_authorizer::decide(value, call, &settings, &shared.keys().jwks, now);
@@ -320,36 +403,35 @@ fn lambda(
                 .ok_or(Refusal::Unauthorized)?;
             let ttl = shared.seed.api.cache_ttl_seconds.lambda;
             let cached = CachedResult::Policy(output.clone());
-            shared.authorizer_cache.put(mode, value, cached, ttl, now);
+            shared
+                .authorizer_cache
+                .put(cache_name, value, cached, ttl, now);
             output
         }
     };
     match iam::evaluate(&output, &method_arn) {
-        Some(iam::Verdict::Allow) => Ok(json!({
-            "kind": "lambda",
-            "principalId": output["principalId"],
-            "username": output["context"]["username"],
-            "scopes": output["context"]["scopes"],
-        })),
+        Some(iam::Verdict::Allow) => Ok(book_backend::lambda_authorizer(
+            output["principalId"].as_str().unwrap_or_default(),
+            output["context"]
+                .as_object()
+                .unwrap_or(&serde_json::Map::new()),
+        )),
         Some(iam::Verdict::ExplicitDeny) => Err(Refusal::ExplicitDeny),
         Some(iam::Verdict::NoMatch) => Err(Refusal::NotAuthorized),
         None => Err(Refusal::Configuration),
     }
 }
 
-/// The backend's answer, with what the authorizer passed on.
+/// The backend's answer (book-backend's body and headers), with what the
+/// authorizer passed on.
 fn book(shared: &Shared, authorizer: serde_json::Value) -> Response {
-    let body = json!({
-        "message": shared.seed.api.message,
-        "book": {
-            "isbn": "978-1-7185-0310-6",
-            "title": "The Rust Programming Language",
-            "authors": ["Steve Klabnik", "Carol Nichols"],
-            "year": 2023,
-        },
-        "authorizer": authorizer,
-    });
-    let mut res = (StatusCode::OK, axum::Json(body)).into_response();
-    cors(&mut res);
+    let body = book_backend::body(&shared.seed.api.message, authorizer);
+    let mut res = (StatusCode::OK, body.to_string()).into_response();
+    for (name, value) in book_backend::RESPONSE_HEADERS {
+        res.headers_mut().insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
     res
 }

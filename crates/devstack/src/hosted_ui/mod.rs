@@ -14,9 +14,9 @@ pub mod wellknown;
 
 use crate::http::{self, param, parse_pairs, BODY_LIMIT};
 use crate::state::Shared;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, RawQuery};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -47,7 +47,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(wellknown::openid_configuration),
         )
         .route(&wellknown::jwks_path(&pool), get(wellknown::jwks))
-        .route("/_devstack/rotate-keys", post(rotate_keys))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             ("hosted-ui", shared.log.clone()),
@@ -65,25 +64,4 @@ async fn error(RawQuery(query): RawQuery) -> Response {
         code,
         "An error was encountered with the requested page.",
     )
-}
-
-/// Dev-only: add a new signing key pair (tests and demos of key rollover).
-async fn rotate_keys(State(shared): State<Arc<Shared>>) -> Response {
-    let s = shared.clone();
-    match tokio::task::spawn_blocking(move || s.rotate_keys()).await {
-        Ok(Ok(())) => {
-            let keys = shared.keys();
-            axum::Json(serde_json::json!({
-                "id_kid": keys.store.id_key().kid(),
-                "access_kid": keys.store.access_key().kid(),
-            }))
-            .into_response()
-        }
-        Ok(Err(e)) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("key rotation failed: {e}"),
-        )
-            .into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "key rotation failed").into_response(),
-    }
 }

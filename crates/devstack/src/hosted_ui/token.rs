@@ -4,7 +4,7 @@ use crate::config::seed::Flow;
 use crate::hosted_ui::oauth;
 use crate::http::{self, param, parse_pairs};
 use crate::mint::{self, Grant};
-use crate::state::Shared;
+use crate::state::{Shared, TokenFault};
 use crate::store::RefreshRecord;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,6 +21,10 @@ fn bad(error: &str) -> Response {
 }
 
 pub async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    // The `/_devstack` "fail next token request" control.
+    if let Some(fault) = shared.take_token_fault() {
+        return fault_answer(&fault);
+    }
     // Cognito accepts only form bodies; JSON gets invalid_request.
     if !http::is_form(&headers) {
         return bad("invalid_request");
@@ -45,6 +49,17 @@ pub async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: 
         "authorization_code" => authorization_code(&shared, &form),
         "refresh_token" => refresh(&shared, &form),
         _ => bad("unsupported_grant_type"),
+    }
+}
+
+/// An armed fault's answer; a 5xx carries `server_error`.
+fn fault_answer(fault: &TokenFault) -> Response {
+    match fault {
+        TokenFault::OAuthError(code) => bad(code),
+        TokenFault::Status(status) => oauth::error(
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "server_error",
+        ),
     }
 }
 

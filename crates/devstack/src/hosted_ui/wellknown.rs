@@ -33,12 +33,12 @@ pub async fn openid_configuration(State(shared): State<Arc<Shared>>) -> Response
         "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
     });
     let mut res = axum::Json(body).into_response();
-    http::allow_any_origin(&mut res);
+    http::cors(res.headers_mut(), &[]);
     res
 }
 
 pub async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
     let mut res = axum::Json(shared.keys().jwks_json.clone()).into_response();
-    http::allow_any_origin(&mut res);
+    http::cors(res.headers_mut(), &[]);
     res
 }

@@ -215,3 +215,31 @@ pub async fn error_of(res: Response) -> String {
     let v: Value = res.json().await.unwrap();
     v["error"].as_str().unwrap().to_string()
 }
+
+impl Stack {
+    /// `POST /_devstack/{name}` as the controls page sends it.
+    pub async fn control(&self, name: &str, body: Value) -> Response {
+        Client::new()
+            .post(self.ui(&format!("/_devstack/{name}")))
+            .header("X-Devstack-Control", "1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn control_state(&self) -> Value {
+        let res = reqwest::get(self.ui("/_devstack/state")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    /// `GET {api_url}{base}/book`: `base` is `""` or `/cognito` and the like.
+    pub async fn book_at(&self, base: &str, authorization: Option<&str>) -> Response {
+        let mut req = Client::new().get(format!("{}{base}/book", self.handle.api_url()));
+        if let Some(a) = authorization {
+            req = req.header("Authorization", a);
+        }
+        req.send().await.unwrap()
+    }
+}

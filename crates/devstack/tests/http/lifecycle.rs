@@ -42,7 +42,7 @@ fn kids(jwks: &serde_json::Value) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_rotation_publishes_new_keys_and_keeps_old_ones() {
+async fn key_rotation_publishes_new_keys_and_keeps_the_previous_ones() {
     let s = stack().await;
     let before: serde_json::Value = reqwest::get(s.handle.jwks_url())
         .await
@@ -83,9 +83,13 @@ async fn key_rotation_publishes_new_keys_and_keeps_old_ones() {
     let res = s.book(Some(new["id_token"].as_str().unwrap())).await;
     assert_eq!(res.status(), StatusCode::OK);
 
-    // The HTTP switch does the same.
+    // The control does the same, and keeps only the current and the
+    // previous key of each kind: the first keys (and tokens signed with
+    // them) are gone now.
     let res = reqwest::Client::new()
         .post(s.ui("/_devstack/rotate-keys"))
+        .header("X-Devstack-Control", "1")
+        .json(&serde_json::json!({}))
         .send()
         .await
         .unwrap();
@@ -98,8 +102,18 @@ async fn key_rotation_publishes_new_keys_and_keeps_old_ones() {
         .await
         .unwrap();
     let all = kids(&jwks);
-    assert_eq!(all.len(), 6);
+    assert_eq!(all.len(), 4);
     assert!(all.contains(&body["id_kid"].as_str().unwrap().to_string()));
+    assert!(
+        before.iter().all(|k| !all.contains(k)),
+        "{before:?} {all:?}"
+    );
+    // Past the authorizer cache's 60 s, which still holds both results.
+    s.clock.advance(61);
+    let res = s.book(Some(new["id_token"].as_str().unwrap())).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = s.book(Some(old["id_token"].as_str().unwrap())).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +152,53 @@ async fn keys_persist_in_the_state_dir() {
         .await
         .unwrap();
     assert_eq!(kids(&first), kids(&second), "keys are reused");
+    // Rotated-out keys leave the disk too; the kept ones come back.
+    for _ in 0..3 {
+        tokio::task::block_in_place(|| h.rotate_keys());
+    }
+    let rotated: serde_json::Value = reqwest::get(h.jwks_url())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     h.shutdown().await;
+    let mut pems: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    pems.sort();
+    assert_eq!(
+        pems,
+        [
+            ".gitignore",
+            "access-0003.pem",
+            "access-0004.pem",
+            "id-0003.pem",
+            "id-0004.pem"
+        ]
+    );
+    let h = start(dir.clone()).await;
+    let third: serde_json::Value = reqwest::get(h.jwks_url())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kids(&rotated), kids(&third));
+    h.shutdown().await;
+    // A half key pair is refused by name, not silently replaced.
+    std::fs::remove_file(dir.join("access-0004.pem")).unwrap();
+    let mut cfg = DevStackConfig::from_seed(Seed::builtin());
+    cfg.hosted_ui_port = 0;
+    cfg.api_port = 0;
+    cfg.state_dir = Some(dir.clone());
+    let err = devstack::start(cfg).await.err().expect("a broken key set");
+    let err = format!("{err:#}");
+    assert!(
+        err.contains(&dir.display().to_string()) && err.contains("access keys [3]"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -3,9 +3,11 @@
 
 mod common;
 
+mod apis;
 mod authorize;
 mod authorizer_cache;
 mod claims;
+mod controls;
 mod gateway;
 mod idp;
 mod idp_accounts;

@@ -1,0 +1,144 @@
+//! devstack's `/_devstack` page driven in headless Chromium, and the app
+//! reacting without a restart: expired tokens explained by the `/book`
+//! console, a key rotation picked up by refetching the key set, and a
+//! gateway without CORS on its errors shown as a network error.
+
+use std::time::Instant;
+
+use e2e::{Options, Stack};
+use serde_json::json;
+
+/// Opens devstack's controls page in the app's tab, clicks `button` (a CSS
+/// selector) and waits until the page shows the new state; then goes
+/// back to the app's `/profile`, signed in from the stored session.
+async fn press(stack: &Stack, button: &str) {
+    let b = &stack.browser;
+    b.goto(&format!("{}/_devstack", stack.devstack.hosted_ui_url()))
+        .await;
+    let state = || async {
+        b.eval("return document.getElementById('state').textContent")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let deadline = Instant::now() + e2e::browser::WAIT;
+    let before = loop {
+        let text = state().await;
+        if text.starts_with('{') {
+            break text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the controls page shows no state"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    b.css(button)
+        .await
+        .click()
+        .await
+        .expect("click the control");
+    loop {
+        let error = b
+            .eval("return document.getElementById('error').textContent")
+            .await;
+        assert_eq!(error, json!(""), "the control was refused");
+        if state().await != before {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{button} changed nothing");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.goto(&stack.url("/profile")).await;
+    stack.wait_signed_in().await;
+}
+
+/// Clicks `call-book` with `token` and returns the status and explanation
+/// once the status shows.
+async fn call_book(stack: &Stack, token: &str) -> (String, String) {
+    let b = &stack.browser;
+    b.testid("book-token").await;
+    b.eval(&format!(
+        "const s = document.querySelector('[data-testid=book-token]'); s.value = '{token}'; s.dispatchEvent(new Event('change')); return null"
+    ))
+    .await;
+    let rows = || async {
+        b.eval("return document.querySelectorAll('[data-testid=book-history] tbody tr').length")
+            .await
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let before = rows().await;
+    b.testid("call-book").await.click().await.unwrap();
+    // The history keeps five calls: at five, a new one shows in place.
+    let deadline = Instant::now() + e2e::browser::WAIT;
+    while rows().await <= before && before < 5 {
+        assert!(Instant::now() < deadline, "the call got no answer");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let status = b.testid("book-status").await.text().await.unwrap();
+    let explanation = b.testid("book-explanation").await.text().await.unwrap();
+    (status, explanation)
+}
+
+#[tokio::test]
+async fn expire_shows_as_expired_tokens_at_the_api() {
+    let stack = Stack::with(Options {
+        // The control moves devstack's clock a token lifetime (61 s) on;
+        // the app's leeway keeps the next tokens' iat acceptable.
+        seed: |seed| {
+            seed.tokens.id_seconds = 60;
+            seed.tokens.access_seconds = 60;
+        },
+        config: json!({"clockSkewSeconds": 300}),
+        ..Options::default()
+    })
+    .await;
+    stack.sign_in("code").await;
+    assert_eq!(call_book(&stack, "id").await.0, "200");
+    press(&stack, "[data-control=expire-tokens]").await;
+    let (status, explanation) = call_book(&stack, "id").await;
+    assert_eq!(status, "401");
+    assert!(explanation.contains("has expired"), "{explanation}");
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn after_a_rotation_new_tokens_verify_with_the_refetched_keys() {
+    let stack = Stack::start().await;
+    stack.sign_in("code").await;
+    let kid = || async {
+        stack
+            .browser
+            .eval("return document.querySelector('[data-testid=verify-id] tr[data-check=kid] td:last-child').textContent")
+            .await
+    };
+    let old_kid = kid().await;
+    press(&stack, "[data-control=rotate-keys]").await;
+    stack.browser.testid("refresh").await.click().await.unwrap();
+    stack.browser.testid("refresh-result").await;
+    stack.wait_signed_in().await;
+    assert_ne!(kid().await, old_kid, "signed with the new key, fetched");
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn cors_off_turns_a_gateway_401_into_a_network_error() {
+    let stack = Stack::start().await;
+    stack.sign_in("code").await;
+    // The Cognito authorizer without scopes refuses the access token.
+    assert_eq!(call_book(&stack, "access").await.0, "401");
+    press(
+        &stack,
+        "[data-control=gateway-cors][data-body='{\"enabled\":false}']",
+    )
+    .await;
+    let (status, explanation) = call_book(&stack, "access").await;
+    assert_eq!(status, "network-error");
+    assert!(
+        explanation.contains("without CORS headers"),
+        "{explanation}"
+    );
+    stack.close().await;
+}
