@@ -62,7 +62,11 @@ impl AuthorizerCache {
             return;
         }
         let mut entries = self.lock();
-        entries.retain(|_, e| now < e.expires_at);
+        // Expired entries are never answered (`get` checks), so they are
+        // swept only when the cache is full: an insert stays O(1) until then.
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, e| now < e.expires_at);
+        }
         if entries.len() >= MAX_ENTRIES {
             let soonest = entries
                 .iter()
