@@ -202,6 +202,27 @@ impl Stack {
         .await
     }
 
+    /// `POST /oauth2/revoke` of a refresh token by this stack's client.
+    pub async fn revoke(&self, refresh_token: &str) -> Response {
+        let client_id = self.handle.client_id();
+        Client::new()
+            .post(self.ui("/oauth2/revoke"))
+            .form(&[("token", refresh_token), ("client_id", &client_id)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET /oauth2/userInfo` with a bearer access token.
+    pub async fn userinfo(&self, access_token: &str) -> Response {
+        Client::new()
+            .get(self.ui("/oauth2/userInfo"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn book(&self, authorization: Option<&str>) -> Response {
         let mut req = Client::new().get(format!("{}/book", self.handle.api_url()));
         if let Some(a) = authorization {
