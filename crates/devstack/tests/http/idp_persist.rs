@@ -2,13 +2,10 @@
 //! refresh tokens and revocations, from `<state dir>/user-pool.json`.
 
 use crate::common::*;
-use crate::idp::{call, password_auth};
 use devstack::{DevStackConfig, Seed};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-
-const POOL: &str = "us-east-1_DevStack1";
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
