@@ -175,9 +175,15 @@ async fn a_corrupt_hosted_ui_part_stops_devstack_too() {
     s.tokens(&[], "demo").await;
     s.handle.shutdown().await;
     let path = dir.join("user-pool.json");
-    let good = std::fs::read_to_string(&path).unwrap();
-    assert!(good.contains("\"hosted_ui\""), "{good}");
-    let bad = good.replace("\"expires_at\"", "\"expires_at_\"");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // Only the hosted UI's part goes bad: an expiry that is not a number.
+    let refresh = state["hosted_ui"]["refresh"].as_object_mut().unwrap();
+    assert_eq!(refresh.len(), 1, "the sign-in's refresh token was saved");
+    for record in refresh.values_mut() {
+        record["expires_at"] = json!("tomorrow");
+    }
+    let bad = serde_json::to_string(&state).unwrap();
     std::fs::write(&path, &bad).unwrap();
     let mut cfg = DevStackConfig::from_seed(Seed::builtin());
     cfg.hosted_ui_port = 0;
