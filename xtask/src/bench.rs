@@ -88,7 +88,7 @@ fn idp_bench() -> Result<Value> {
             "idp_bench",
         ]),
     )?;
-    println!("\n==> measuring user-pool API sign-ins (about 10 seconds)");
+    println!("\n==> measuring RS256 signing and user-pool API sign-ins (about 15 seconds)");
     let output = command(
         target_dir()
             .join("bench-server")
@@ -198,10 +198,15 @@ fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> S
         .as_f64()
         .unwrap_or(0.0);
     let srp_rps = idp["srp_sign_in"]["per_second"].as_f64().unwrap_or(0.0);
+    let rs256 = &idp["rs256_sign"];
     let _ = writeln!(
         md,
-        "devstack user-pool API ({}): InitiateAuth USER_PASSWORD_AUTH {password_rps} sign-ins/s, full SRP sign-ins (client arithmetic on the same cores) {srp_rps}/s.\n",
+        "devstack user-pool API ({}): InitiateAuth USER_PASSWORD_AUTH {password_rps} sign-ins/s, full SRP sign-ins (client arithmetic on the same cores) {srp_rps}/s. Ceiling from RS256 signing (two signatures per sign-in; ring, {} signatures/s on one core, {} on all {} cores): {} sign-ins/s.\n",
         idp["tool"].as_str().unwrap_or("idp_bench"),
+        rs256["per_second_one_core"],
+        rs256["per_second_all_cores"],
+        rs256["cores"],
+        rs256["sign_in_ceiling_per_second"],
     );
 
     let load_ms = median(&t["cold_load_ms"]["app"]).unwrap_or(f64::MAX);

@@ -13,12 +13,14 @@ use crate::dist::{rebuilt_std, WASM_TARGET};
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
 /// library real Cognito users verify with, for the interop test.
-/// amazon-cognito-identity-js is the Cognito SDK the devstack's SRP and
-/// user-pool API are tested against from JavaScript.
-const NODE_PACKAGES: [(&str, &str); 3] = [
+/// amazon-cognito-identity-js and Amplify JS v6 (aws-amplify, ~113 MB
+/// installed) are the Cognito SDKs the devstack's SRP and user-pool API are
+/// tested against from JavaScript.
+const NODE_PACKAGES: [(&str, &str); 4] = [
     ("binaryen", "132.0.0"),
     ("aws-jwt-verify", "5.2.1"),
     ("amazon-cognito-identity-js", "6.3.21"),
+    ("aws-amplify", "6.22.1"),
 ];
 /// cfn-lint from PyPI, for the CloudFormation templates in infra/.
 pub const CFN_LINT_VERSION: &str = "1.51.0";

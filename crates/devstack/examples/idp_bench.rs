@@ -176,6 +176,31 @@ async fn measure(
     }))
 }
 
+/// RS256 signatures per second with `threads` threads signing for `seconds`
+/// with the stack's access key. Every sign-in signs two tokens, so
+/// `cores × one-core rate / 2` is the ceiling for sign-ins per second on an
+/// otherwise idle machine (the all-cores figure shows what sharing leaves).
+fn rs256_signs_per_second(keys: &KeyStore, threads: usize, seconds: f64) -> f64 {
+    let input = [b'x'; 900]; // about a token's header.payload
+    let started = Instant::now();
+    let signed: u64 = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut n = 0u64;
+                    while started.elapsed().as_secs_f64() < seconds {
+                        std::hint::black_box(keys.access_key().sign(&input));
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    (signed as f64 / started.elapsed().as_secs_f64() * 10.0).round() / 10.0
+}
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -190,7 +215,19 @@ async fn main() -> anyhow::Result<()> {
     let mut cfg = DevStackConfig::from_seed(Seed::builtin());
     cfg.hosted_ui_port = 0;
     cfg.api_port = 0;
-    cfg.keys = Some(tokio::task::spawn_blocking(KeyStore::generate).await??);
+    let keys = tokio::task::spawn_blocking(KeyStore::generate).await??;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (one_core, all_cores) = {
+        let k = keys.clone();
+        tokio::task::spawn_blocking(move || {
+            (
+                rs256_signs_per_second(&k, 1, 2.0),
+                rs256_signs_per_second(&k, cores, 2.0),
+            )
+        })
+        .await?
+    };
+    cfg.keys = Some(keys);
     let stack = devstack::start(cfg).await?;
     let addr = stack
         .hosted_ui_url()
@@ -205,6 +242,12 @@ async fn main() -> anyhow::Result<()> {
         "tool": format!("in-process client, {connections} keep-alive connections, {seconds}s per phase, loopback"),
         "initiate_auth_user_password": password,
         "srp_sign_in": srp,
+        "rs256_sign": {
+            "per_second_one_core": one_core,
+            "per_second_all_cores": all_cores,
+            "cores": cores,
+            "sign_in_ceiling_per_second": (one_core * cores as f64 / 2.0 * 10.0).round() / 10.0,
+        },
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

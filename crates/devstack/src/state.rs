@@ -41,7 +41,8 @@ pub struct Shared {
     /// The seed with the extra app origins already merged into the client.
     pub seed: Seed,
     pub clock: Clock,
-    pub store: Store,
+    /// Shared with `idp`, which saves its refresh tokens and revocations.
+    pub store: Arc<Store>,
     /// The user pool behind the JSON API (and the hosted UI's sign-in).
     pub idp: crate::idp::Idp,
     /// Failed sign-in throttling for the hosted UI.
@@ -83,7 +84,8 @@ impl Shared {
             "^(?:{})$",
             seed.api.identity_validation_expression
         ))?;
-        let idp = crate::idp::Idp::new(&seed, clock.now());
+        let store = Arc::new(Store::default());
+        let idp = crate::idp::Idp::new(&seed, clock.now(), store.clone());
         // The verifiers are all that is kept of the seed's passwords.
         let mut seed = seed;
         for u in &mut seed.users {
@@ -93,7 +95,7 @@ impl Shared {
             idp,
             seed,
             clock,
-            store: Store::default(),
+            store,
             lockouts: Default::default(),
             authorizer_cache: Default::default(),
             gateway_cors: AtomicBool::new(gateway_cors),

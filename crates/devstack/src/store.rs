@@ -1,10 +1,15 @@
-//! In-memory server state: authorization codes, hosted-UI sessions, CSRF
-//! tokens and refresh tokens. Everything is lost on restart, like a fresh
-//! Cognito session would be; only keys persist (see `keys`).
+//! The hosted UI's server state: authorization codes, sessions, CSRF
+//! tokens, refresh tokens and revocations. Refresh tokens and revocations
+//! outlive a restart when the stack has a state dir (they are written with
+//! the user pool, see `idp::persist`); codes (5 minutes), sessions and
+//! CSRF tokens stay in memory only.
 
+use crate::idp::refresh_key;
 use crate::ids;
 use crate::mint::Grant;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// Cognito codes live 5 minutes.
@@ -53,6 +58,8 @@ struct Inner {
     sessions: HashMap<String, Session>,
     /// Token → (expiry, issue order).
     csrf: HashMap<String, (i64, u64)>,
+    /// Keyed by [`refresh_key`]: neither memory nor the state file holds a
+    /// usable refresh token.
     refresh: HashMap<String, RefreshRecord>,
     /// `origin_jti`s whose refresh token was revoked, until when their
     /// access tokens could still verify: every token of that sign-in is dead
@@ -65,6 +72,33 @@ struct Inner {
 #[derive(Default)]
 pub struct Store {
     inner: Mutex<Inner>,
+    /// Set when refresh tokens or revocations changed since [`Store::saved`].
+    changed: AtomicBool,
+}
+
+/// A hosted-UI refresh token as the state file keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedRefresh {
+    pub client_id: String,
+    pub username: String,
+    pub scopes: Vec<String>,
+    pub auth_time: i64,
+    pub origin_jti: String,
+    pub expires_at: i64,
+    #[serde(default)]
+    pub superseded_at: Option<i64>,
+}
+
+/// What of the store outlives a restart: refresh tokens (by
+/// [`refresh_key`]) and revoked sign-ins (origin_jti → until when).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Saved {
+    #[serde(default)]
+    pub refresh: BTreeMap<String, SavedRefresh>,
+    #[serde(default)]
+    pub revoked_origins: BTreeMap<String, i64>,
 }
 
 impl Store {
@@ -163,11 +197,16 @@ impl Store {
             .is_some_and(|(exp, _)| *exp > now)
     }
 
+    fn mark_changed(&self) {
+        self.changed.store(true, Ordering::SeqCst);
+    }
+
     pub fn insert_refresh(&self, record: RefreshRecord, now: i64) -> String {
         let token = ids::refresh_token();
         let mut inner = self.lock();
         Self::purge(&mut inner, now);
-        inner.refresh.insert(token.clone(), record);
+        inner.refresh.insert(refresh_key(&token), record);
+        self.mark_changed();
         token
     }
 
@@ -175,19 +214,20 @@ impl Store {
     /// expired, not revoked, and (after rotation) within the grace period.
     pub fn usable_refresh(&self, token: &str, now: i64, grace: i64) -> Option<RefreshRecord> {
         let inner = self.lock();
-        let rec = inner.refresh.get(token)?;
+        let rec = inner.refresh.get(&refresh_key(token))?;
         let alive = rec.expires_at > now && rec.superseded_at.is_none_or(|t| now <= t + grace);
         alive.then(|| rec.clone())
     }
 
     pub fn mark_superseded(&self, token: &str, now: i64) {
-        if let Some(rec) = self.lock().refresh.get_mut(token) {
+        if let Some(rec) = self.lock().refresh.get_mut(&refresh_key(token)) {
             rec.superseded_at.get_or_insert(now);
+            self.mark_changed();
         }
     }
 
     pub fn refresh_record(&self, token: &str) -> Option<RefreshRecord> {
-        self.lock().refresh.get(token).cloned()
+        self.lock().refresh.get(&refresh_key(token)).cloned()
     }
 
     /// Revokes a sign-in: its refresh tokens are deleted (so they are
@@ -210,6 +250,7 @@ impl Store {
         inner.seq += 1;
         let entry = (now.saturating_add(token_lifetime), inner.seq);
         inner.revoked_origins.insert(origin_jti.to_string(), entry);
+        self.mark_changed();
     }
 
     pub fn is_origin_revoked(&self, origin_jti: &str, now: i64) -> bool {
@@ -217,6 +258,73 @@ impl Store {
             .revoked_origins
             .get(origin_jti)
             .is_some_and(|(until, _)| *until > now)
+    }
+
+    /// The part to keep on disk, if it changed since the last call.
+    pub fn saved_if_changed(&self) -> Option<Saved> {
+        if !self.changed.swap(false, Ordering::SeqCst) {
+            return None;
+        }
+        Some(self.saved())
+    }
+
+    pub fn saved(&self) -> Saved {
+        let inner = self.lock();
+        let refresh = inner
+            .refresh
+            .iter()
+            .map(|(key, r)| {
+                let saved = SavedRefresh {
+                    client_id: r.client_id.clone(),
+                    username: r.grant.username.clone(),
+                    scopes: r.grant.scopes.clone(),
+                    auth_time: r.grant.auth_time,
+                    origin_jti: r.grant.origin_jti.clone(),
+                    expires_at: r.expires_at,
+                    superseded_at: r.superseded_at,
+                };
+                (key.clone(), saved)
+            })
+            .collect();
+        let revoked_origins = inner
+            .revoked_origins
+            .iter()
+            .map(|(origin, (until, _))| (origin.clone(), *until))
+            .collect();
+        Saved {
+            refresh,
+            revoked_origins,
+        }
+    }
+
+    /// Takes back what [`Store::saved`] wrote (at start, before serving).
+    pub fn restore(&self, saved: Saved) {
+        let mut inner = self.lock();
+        for (key, r) in saved.refresh {
+            let record = RefreshRecord {
+                client_id: r.client_id,
+                grant: Grant {
+                    username: r.username,
+                    scopes: r.scopes,
+                    auth_time: r.auth_time,
+                    origin_jti: r.origin_jti,
+                    // A refresh token's grant never carries the nonce.
+                    nonce: None,
+                },
+                expires_at: r.expires_at,
+                superseded_at: r.superseded_at,
+            };
+            inner.refresh.insert(key, record);
+        }
+        // Issue order is lost on disk; soonest-to-expire first is the order
+        // eviction wants anyway.
+        let mut revoked: Vec<_> = saved.revoked_origins.into_iter().collect();
+        revoked.sort_by_key(|(_, until)| *until);
+        for (origin, until) in revoked {
+            inner.seq += 1;
+            let entry = (until, inner.seq);
+            inner.revoked_origins.insert(origin, entry);
+        }
     }
 }
 
@@ -271,5 +379,36 @@ mod tests {
         assert!(store.lock().revoked_origins.len() <= MAX_REVOKED_ORIGINS);
         assert!(store.usable_refresh(&token, lifetime + 2, 60).is_none());
         assert!(store.is_origin_revoked(&format!("x-{}", MAX_REVOKED_ORIGINS + 99), lifetime + 2));
+    }
+
+    #[test]
+    fn saved_state_comes_back_whole_and_holds_no_usable_token() {
+        let store = Store::default();
+        assert!(store.saved_if_changed().is_none(), "nothing changed yet");
+        let record = RefreshRecord {
+            client_id: "c".into(),
+            grant: grant("o-1"),
+            expires_at: 1_000,
+            superseded_at: None,
+        };
+        let kept = store.insert_refresh(record.clone(), 0);
+        let rotated = store.insert_refresh(record, 0);
+        store.mark_superseded(&rotated, 5);
+        store.revoke_origin("o-2", 600, 10);
+        let saved = store.saved_if_changed().expect("changes to save");
+        assert!(store.saved_if_changed().is_none(), "the flag was cleared");
+        let json = serde_json::to_string(&saved).unwrap();
+        assert!(!json.contains(&kept) && !json.contains(&rotated));
+
+        let back = Store::default();
+        back.restore(serde_json::from_str(&json).unwrap());
+        assert_eq!(back.saved(), saved);
+        assert!(back.usable_refresh(&kept, 20, 60).is_some());
+        assert!(
+            back.usable_refresh(&rotated, 66, 60).is_none(),
+            "grace over"
+        );
+        assert!(back.is_origin_revoked("o-2", 609));
+        assert!(!back.is_origin_revoked("o-2", 610));
     }
 }

@@ -1,5 +1,6 @@
-//! The real `devstack` binary keeps its user pool across a restart and a
-//! crash (SIGKILL), and refuses to start on a corrupt state file.
+//! The real `devstack` binary keeps its user pool and the hosted UI's
+//! refresh tokens across a restart and a crash (SIGKILL), and refuses to
+//! start on a corrupt state file.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -8,6 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SIGV4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
+
+/// The built-in seed's app client.
+const CLIENT_ID: &str = "7devstack0local0client0abc";
 
 struct Running {
     child: Child,
@@ -77,7 +81,7 @@ fn temp_dir() -> PathBuf {
 async fn users_survive_a_kill_9_of_the_binary() {
     let dir = temp_dir();
     let stack = start(&dir);
-    let client_id = "7devstack0local0client0abc";
+    let client_id = CLIENT_ID;
     let (status, body) = call(
         &stack.url,
         "SignUp",
@@ -128,5 +132,109 @@ async fn users_survive_a_kill_9_of_the_binary() {
         "{err}"
     );
     assert_eq!(std::fs::read(&file).unwrap(), b"{ not json");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The app's sign-in through the hosted UI (code + PKCE) against `url`: the
+/// token endpoint's JSON.
+async fn hosted_ui_tokens(url: &str) -> Value {
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    const CALLBACK: &str = "http://localhost:8080/callback";
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("response_type", "code"),
+            ("client_id", CLIENT_ID),
+            ("redirect_uri", CALLBACK),
+            ("scope", "openid email profile"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let page = browser
+        .get(format!("{url}/login?{query}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"_csrf\" value=\"";
+    let start = page.find(marker).expect("a CSRF field") + marker.len();
+    let csrf = &page[start..start + page[start..].find('"').unwrap()];
+    let res = browser
+        .post(format!("{url}/login?{query}"))
+        .form(&[
+            ("_csrf", csrf),
+            ("username", "demo"),
+            ("password", "Passw0rd!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .expect("a code")
+        .1
+        .to_string();
+    let res = reqwest::Client::new()
+        .post(format!("{url}/oauth2/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT_ID),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn refresh(url: &str, refresh_token: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{url}/oauth2/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn hosted_ui_refresh_tokens_survive_a_kill_9_of_the_binary() {
+    let dir = temp_dir();
+    let stack = start(&dir);
+    let tokens = hosted_ui_tokens(&stack.url).await;
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    assert_eq!(refresh(&stack.url, refresh_token).await, 200);
+    // The flusher writes within 100 ms; wait for it, then crash.
+    let file = dir.join("user-pool.json");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("\"origin_jti\"")) {
+        assert!(Instant::now() < deadline, "the state file was not written");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(stack); // SIGKILL: no graceful shutdown, no final flush.
+
+    let stack = start(&dir);
+    assert_eq!(refresh(&stack.url, refresh_token).await, 200);
+    assert_eq!(refresh(&stack.url, "not-a-refresh-token").await, 400);
+    drop(stack);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,6 @@
 //! The real client libraries against a real devstack: boto3, the AWS CLI and
-//! pycognito (from tools/venv) and amazon-cognito-identity-js (from
-//! tools/node), all installed by `cargo xtask setup`. Missing tools fail
+//! pycognito (from tools/venv), amazon-cognito-identity-js and Amplify JS
+//! v6 (from tools/node), all installed by `cargo xtask setup`. Missing tools fail
 //! the test with that instruction; they never pass silently.
 
 use devstack::{DevStackConfig, Handle, KeyStore, Seed};
@@ -231,6 +231,33 @@ async fn amazon_cognito_identity_js_srp_and_aws_jwt_verify() {
         out.contains("ok: wrong password: NotAuthorizedException"),
         "{out}"
     );
+    assert_eq!(h.panics(), 0);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amplify_v6_sign_in_sign_up_and_wrong_password() {
+    let modules = root().join("tools/node/node_modules");
+    require(
+        &modules.join("aws-amplify/package.json"),
+        "aws-amplify (tools/node)",
+    );
+    let h = stack(false).await;
+    let mut cmd = Command::new("node");
+    cmd.arg(scripts().join("amplify_auth.mjs"))
+        .env("NODE_PATH", &modules);
+    let (ok, out) = run(cmd, &h).await;
+    assert!(ok, "Amplify script failed:\n{out}");
+    for line in [
+        "ok: amplify signIn USER_SRP_AUTH as demo",
+        "ok: amplify signIn USER_PASSWORD_AUTH as demo",
+        "ok: USER_SRP_AUTH wrong password: NotAuthorizedException: Incorrect username or password.",
+        "ok: USER_PASSWORD_AUTH wrong password: NotAuthorizedException: Incorrect username or password.",
+        "ok: amplify signUp → outbox → confirmSignUp",
+        "amplify: all checks passed",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
     assert_eq!(h.panics(), 0);
     h.shutdown().await;
 }

@@ -1,6 +1,8 @@
 //! `/login`: the sign-in form. CSRF is a double-submit token: an `XSRF-TOKEN`
 //! cookie (as the real hosted UI sets) that must equal the form's `_csrf`
-//! field and must have been issued by this server.
+//! field and must have been issued by this server. The other hosted-UI forms
+//! (sign-up, confirm, forgot password: `idp::pages`) use the same plumbing,
+//! from here.
 
 use crate::hosted_ui::authorize::{self, Rejection, ValidRequest};
 use crate::hosted_ui::session;
@@ -10,9 +12,60 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 const CSRF_COOKIE: &str = "XSRF-TOKEN";
+
+/// A form page's error line (`role="alert"`, under the given id), if any.
+pub fn error_html(id: &str, error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"{}\">{}</p>",
+                escape(id),
+                escape(e)
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A form page whose `_csrf` field holds `csrf`, with the matching cookie.
+pub fn form_response(title: &str, body: &str, csrf: &str) -> Response {
+    let mut res = http::html(StatusCode::OK, title, body);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Lax; Path=/"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The posted form, once its `_csrf` field equals the cookie and was issued
+/// here; otherwise a 403 page saying `refusal`.
+pub fn posted_form(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    refusal: &str,
+) -> Result<HashMap<String, String>, Box<Response>> {
+    let form = parse_pairs(&String::from_utf8_lossy(body));
+    let ok = match (param(&form, "_csrf"), http::cookie(headers, CSRF_COOKIE)) {
+        (Some(field), Some(cookie)) => {
+            constant_time_eq(field, &cookie) && shared.store.csrf_valid(field, shared.now())
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(form)
+    } else {
+        Err(Box::new(http::error_page(
+            StatusCode::FORBIDDEN,
+            "invalid_csrf",
+            refusal,
+        )))
+    }
+}
 
 fn form_page(
     shared: &Shared,
@@ -21,14 +74,7 @@ fn form_page(
     username: &str,
     error: Option<&str>,
 ) -> Response {
-    let error_html = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    let error_html = error_html("login-error", error);
     let body = format!(
         "<h1>Sign in</h1>\
 <p class=\"note\">devstack: local stand-in for the Cognito hosted UI of pool <code>{pool}</code></p>\
@@ -48,13 +94,7 @@ fn form_page(
         csrf = escape(csrf),
         user = escape(username),
     );
-    let mut res = http::html(StatusCode::OK, "Sign in", &body);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Lax; Path=/"
-    )) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
+    form_response("Sign in", &body, csrf)
 }
 
 fn validated(shared: &Shared, query: &str) -> Result<ValidRequest, Rejection> {
@@ -81,22 +121,16 @@ pub async fn submit(
         Ok(r) => r,
         Err(rejection) => return rejection.into_response(),
     };
-    let form = parse_pairs(&String::from_utf8_lossy(&body));
-    let now = shared.now();
-
-    let csrf_ok = match (param(&form, "_csrf"), http::cookie(&headers, CSRF_COOKIE)) {
-        (Some(field), Some(cookie)) => {
-            constant_time_eq(field, &cookie) && shared.store.csrf_valid(field, now)
-        }
-        _ => false,
+    let form = match posted_form(
+        &shared,
+        &headers,
+        &body,
+        "The sign-in form expired or did not come from this page. Go back to the app and sign in again.",
+    ) {
+        Ok(f) => f,
+        Err(refused) => return *refused,
     };
-    if !csrf_ok {
-        return http::error_page(
-            StatusCode::FORBIDDEN,
-            "invalid_csrf",
-            "The sign-in form expired or did not come from this page. Go back to the app and sign in again.",
-        );
-    }
+    let now = shared.now();
 
     let username = param(&form, "username").unwrap_or("");
     let password = param(&form, "password").unwrap_or("");

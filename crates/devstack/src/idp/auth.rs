@@ -17,6 +17,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::sync::MutexGuard;
 
 /// Pending SRP exchanges kept at most (bounded memory under a flood).
 const MAX_PENDING: usize = 20_000;
@@ -198,8 +199,14 @@ pub fn initiate_auth(shared: &Shared, req: &Req, admin: bool) -> IdpResult<Value
 }
 
 /// Status gates after a correct password (or SRP proof): disabled, reset
-/// required, the NEW_PASSWORD_REQUIRED challenge, or tokens.
-fn after_password(shared: &Shared, inner: &mut Inner, user: &UserRecord) -> IdpResult<Value> {
+/// required, the NEW_PASSWORD_REQUIRED challenge, or tokens. Takes the lock
+/// so the tokens are signed after it is released: signing is most of a
+/// sign-in's time, and sign-ins on other cores must not wait for it.
+fn after_password(
+    shared: &Shared,
+    mut inner: MutexGuard<'_, Inner>,
+    user: &UserRecord,
+) -> IdpResult<Value> {
     let now = shared.now();
     if !user.enabled {
         return Err(not_authorized("User is disabled."));
@@ -216,9 +223,20 @@ fn after_password(shared: &Shared, inner: &mut Inner, user: &UserRecord) -> IdpR
                     "Temporary password has expired and must be reset by an administrator.",
                 ));
             }
-            Ok(new_password_challenge(shared, inner, user, now))
+            Ok(new_password_challenge(shared, &mut inner, user, now))
         }
-        Status::Confirmed => Ok(tokens::sign_in(shared, inner, user, now)),
+        Status::Confirmed => {
+            let (origin_jti, refresh) = tokens::record_sign_in(shared, &mut inner, user, now);
+            drop(inner);
+            Ok(tokens::result(
+                shared,
+                user,
+                &origin_jti,
+                now,
+                now,
+                Some(refresh),
+            ))
+        }
     }
 }
 
@@ -267,13 +285,13 @@ fn password_auth(shared: &Shared, params: &Params) -> IdpResult<Value> {
     if !shared.idp.password_matches(&user, password) {
         return Err(incorrect_credentials());
     }
-    let mut inner = shared.idp.lock_purged(shared.now());
+    let inner = shared.idp.lock_purged(shared.now());
     let user = inner
         .users
         .get(&user.username)
         .cloned()
         .ok_or_else(incorrect_credentials)?;
-    after_password(shared, &mut inner, &user)
+    after_password(shared, inner, &user)
 }
 
 /// A stable fake salt and user id for unknown users when existence errors
@@ -429,13 +447,13 @@ fn password_verifier(shared: &Shared, responses: &Params) -> IdpResult<Value> {
     ) {
         return Err(incorrect_credentials());
     }
-    let mut inner = shared.idp.lock();
+    let inner = shared.idp.lock();
     let user = inner
         .users
         .get(&pending.username)
         .cloned()
         .ok_or_else(incorrect_credentials)?;
-    after_password(shared, &mut inner, &user)
+    after_password(shared, inner, &user)
 }
 
 fn new_password(shared: &Shared, responses: &Params, session: Option<&str>) -> IdpResult<Value> {
@@ -499,7 +517,7 @@ fn new_password(shared: &Shared, responses: &Params, session: Option<&str>) -> I
         .by_name
         .insert(rec.username.clone(), rec.clone());
     shared.idp.changed(&inner);
-    after_password(shared, &mut inner, &rec)
+    after_password(shared, inner, &rec)
 }
 
 /// What a refresh token stands for: its user, sign-in and the store it is in.

@@ -128,6 +128,9 @@ pub struct Idp {
     /// made at start; a new password (new salt) never matches an old entry.
     checked: Mutex<HashMap<String, [u8; 32]>>,
     checked_key: [u8; 32],
+    /// The hosted UI's store: its refresh tokens and revocations are saved
+    /// in the same state file.
+    hosted_ui: Arc<crate::store::Store>,
     /// The state file, when the stack keeps state on disk.
     file: std::sync::OnceLock<std::path::PathBuf>,
     dirty: std::sync::atomic::AtomicBool,
@@ -138,7 +141,7 @@ pub struct Idp {
 
 impl Idp {
     /// Users from the seed; their passwords become SRP verifiers here.
-    pub fn new(seed: &crate::Seed, now: i64) -> Self {
+    pub fn new(seed: &crate::Seed, now: i64, hosted_ui: Arc<crate::store::Store>) -> Self {
         let mut inner = Inner::default();
         for u in &seed.users {
             let rec = users::from_seed(seed, u, now);
@@ -150,6 +153,7 @@ impl Idp {
             inner: Mutex::new(inner),
             checked: Mutex::new(HashMap::new()),
             checked_key,
+            hosted_ui,
             file: std::sync::OnceLock::new(),
             dirty: std::sync::atomic::AtomicBool::new(false),
             pool_id: seed.pool.id.clone(),
@@ -204,7 +208,8 @@ impl Idp {
     /// already there. A corrupt file is an error naming it.
     pub fn attach(&self, dir: &std::path::Path) -> anyhow::Result<()> {
         let path = persist::path_in(dir);
-        persist::load(&path, &self.pool_id, &mut self.lock())?;
+        let hosted_ui = persist::load(&path, &self.pool_id, &mut self.lock())?;
+        self.hosted_ui.restore(hosted_ui);
         let _ = self.file.set(path);
         Ok(())
     }
@@ -212,10 +217,13 @@ impl Idp {
     /// Writes the state file if anything changed since the last write.
     pub fn flush(&self) {
         let Some(path) = self.file.get() else { return };
-        if !self.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            return;
-        }
-        let bytes = persist::snapshot(&self.pool_id, &self.lock());
+        let pool_changed = self.dirty.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let hosted_ui = match self.hosted_ui.saved_if_changed() {
+            Some(saved) => saved,
+            None if pool_changed => self.hosted_ui.saved(),
+            None => return,
+        };
+        let bytes = persist::snapshot(&self.pool_id, &self.lock(), hosted_ui);
         if let Err(e) = persist::write_atomically(path, &bytes) {
             self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
             eprintln!("devstack: cannot write {}: {e}", path.display());

@@ -6,19 +6,19 @@
 use super::signup;
 use super::wire::{IdpResult, Req};
 use crate::hosted_ui::authorize::{self, ValidRequest};
+use crate::hosted_ui::login::{error_html, form_response, posted_form};
 use crate::hosted_ui::session;
-use crate::http::{self, constant_time_eq, escape, param, parse_pairs};
+use crate::http::{self, escape, param};
 use crate::ids;
 use crate::state::Shared;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const CSRF_COOKIE: &str = "XSRF-TOKEN";
 /// How long the "signed in after confirming" link from sign-up lasts.
 const SIGN_UP_SESSION_TTL: i64 = 3600;
 
@@ -52,14 +52,7 @@ fn page(
     footer: &str,
 ) -> Response {
     let csrf = shared.store.issue_csrf(shared.now());
-    let error_html = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"form-error\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    let error_html = error_html("form-error", error);
     let note_html = note
         .map(|n| format!("<p class=\"note\" id=\"form-note\">{}</p>", escape(n)))
         .unwrap_or_default();
@@ -90,13 +83,7 @@ fn page(
         q = escape(query),
         csrf = escape(&csrf),
     );
-    let mut res = http::html(StatusCode::OK, title, &body);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Lax; Path=/"
-    )) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
+    form_response(title, &body, &csrf)
 }
 
 fn back_to_login(query: &str) -> String {
@@ -116,22 +103,12 @@ fn form(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<HashMap<String, String>, Box<Response>> {
-    let form = parse_pairs(&String::from_utf8_lossy(body));
-    let ok = match (param(&form, "_csrf"), http::cookie(headers, CSRF_COOKIE)) {
-        (Some(field), Some(cookie)) => {
-            constant_time_eq(field, &cookie) && shared.store.csrf_valid(field, shared.now())
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(form)
-    } else {
-        Err(Box::new(http::error_page(
-            StatusCode::FORBIDDEN,
-            "invalid_csrf",
-            "The form expired or did not come from this page. Go back to the app and sign in again.",
-        )))
-    }
+    posted_form(
+        shared,
+        headers,
+        body,
+        "The form expired or did not come from this page. Go back to the app and sign in again.",
+    )
 }
 
 fn signup_page(

@@ -1,6 +1,8 @@
 //! The user pool on disk: `<state dir>/user-pool.json` keeps users
-//! (verifiers, never passwords), the JSON API's refresh tokens and
-//! revocations across restarts.
+//! (verifiers, never passwords), the refresh tokens and revocations of the
+//! JSON API and of the hosted UI's `/oauth2/token` across restarts
+//! (refresh tokens by their SHA-256 only). Authorization codes, hosted-UI
+//! sessions and pending SRP challenges are not kept: they live minutes.
 //!
 //! How seed and state combine: the state file, once written, is the truth
 //! for every user it holds (a seed user changed at runtime keeps its
@@ -35,17 +37,21 @@ struct Snapshot {
     refresh: HashMap<String, ApiRefresh>,
     #[serde(default)]
     revoked_origins: BTreeSet<String>,
+    /// The hosted UI's refresh tokens and revocations.
+    #[serde(default)]
+    hosted_ui: crate::store::Saved,
 }
 
 pub fn path_in(dir: &Path) -> PathBuf {
     dir.join(FILE_NAME)
 }
 
-/// Merges the state file (if any) into `inner`, which holds the seed users.
-pub fn load(path: &Path, pool_id: &str, inner: &mut Inner) -> anyhow::Result<()> {
+/// Merges the state file (if any) into `inner`, which holds the seed users;
+/// returns the hosted UI's part.
+pub fn load(path: &Path, pool_id: &str, inner: &mut Inner) -> anyhow::Result<crate::store::Saved> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => anyhow::bail!(
             "cannot read the user-pool state file {}: {e}",
             path.display()
@@ -80,12 +86,13 @@ pub fn load(path: &Path, pool_id: &str, inner: &mut Inner) -> anyhow::Result<()>
     inner.deleted = snap.deleted;
     inner.refresh = snap.refresh;
     inner.revoked_origins = snap.revoked_origins.into_iter().collect();
-    Ok(())
+    Ok(snap.hosted_ui)
 }
 
 /// The bytes to write for the current state.
-pub fn snapshot(pool_id: &str, inner: &Inner) -> Vec<u8> {
+pub fn snapshot(pool_id: &str, inner: &Inner, hosted_ui: crate::store::Saved) -> Vec<u8> {
     let snap = Snapshot {
+        hosted_ui,
         version: VERSION,
         pool_id: pool_id.to_string(),
         users: inner.users.by_name.clone(),

@@ -103,8 +103,14 @@ pub fn result(
     json!({ "AuthenticationResult": r, "ChallengeParameters": {} })
 }
 
-/// A completed sign-in: a new origin_jti, a refresh token, the tokens.
-pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) -> Value {
+/// A completed sign-in's record: a new origin_jti and its refresh token
+/// (returned), to be followed by [`result`] once the lock is released.
+pub fn record_sign_in(
+    shared: &Shared,
+    inner: &mut Inner,
+    user: &UserRecord,
+    now: i64,
+) -> (String, String) {
     let origin_jti = ids::uuid_v4();
     let token = ids::refresh_token();
     inner.refresh.insert(
@@ -119,7 +125,7 @@ pub fn sign_in(shared: &Shared, inner: &mut Inner, user: &UserRecord, now: i64) 
         },
     );
     shared.idp.changed(inner);
-    result(shared, user, &origin_jti, now, now, Some(token))
+    (origin_jti, token)
 }
 
 /// Is a token of this sign-in (origin_jti, issued at `iat`) revoked?

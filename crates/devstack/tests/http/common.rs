@@ -3,7 +3,7 @@ use base64::Engine;
 use devstack::{DevStackConfig, Handle, KeyStore, ManualClock, Seed};
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Client, Response, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -202,6 +202,27 @@ impl Stack {
         .await
     }
 
+    /// `POST /oauth2/revoke` of a refresh token by this stack's client.
+    pub async fn revoke(&self, refresh_token: &str) -> Response {
+        let client_id = self.handle.client_id();
+        Client::new()
+            .post(self.ui("/oauth2/revoke"))
+            .form(&[("token", refresh_token), ("client_id", &client_id)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET /oauth2/userInfo` with a bearer access token.
+    pub async fn userinfo(&self, access_token: &str) -> Response {
+        Client::new()
+            .get(self.ui("/oauth2/userInfo"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn book(&self, authorization: Option<&str>) -> Response {
         let mut req = Client::new().get(format!("{}/book", self.handle.api_url()));
         if let Some(a) = authorization {
@@ -242,4 +263,95 @@ impl Stack {
         }
         req.send().await.unwrap()
     }
+}
+
+pub const SIGV4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
+/// The built-in seed's user pool.
+pub const POOL: &str = "us-east-1_DevStack1";
+
+/// A user-pool JSON API answer.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn error(&self) -> (&str, &str) {
+        (
+            self.body["__type"].as_str().unwrap_or(""),
+            self.body["message"].as_str().unwrap_or(""),
+        )
+    }
+}
+
+pub async fn call_raw(s: &Stack, target: Option<&str>, body: Vec<u8>, signed: bool) -> Answer {
+    let mut req = Client::new()
+        .post(s.ui("/"))
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .body(body);
+    if let Some(t) = target {
+        req = req.header("X-Amz-Target", t);
+    }
+    if signed {
+        req = req.header("Authorization", SIGV4);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A user-pool JSON API call, signed (with a dummy SigV4 header) where AWS
+/// wants it signed.
+pub async fn call(s: &Stack, op: &str, body: Value) -> Answer {
+    let signed = op.starts_with("Admin") || op == "ListUsers" || op.starts_with("Describe");
+    call_raw(
+        s,
+        Some(&format!("AWSCognitoIdentityProviderService.{op}")),
+        body.to_string().into_bytes(),
+        signed,
+    )
+    .await
+}
+
+/// InitiateAuth USER_PASSWORD_AUTH with the stack's client.
+pub async fn password_auth(s: &Stack, user: &str, password: &str) -> Answer {
+    call(
+        s,
+        "InitiateAuth",
+        json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": s.handle.client_id(),
+            "AuthParameters": {"USERNAME": user, "PASSWORD": password},
+        }),
+    )
+    .await
+}
+
+/// The newest code of `kind` (SIGN_UP, FORGOT_PASSWORD, ...) the outbox
+/// holds for `username`: six digits.
+pub async fn outbox_code(s: &Stack, username: &str, kind: &str) -> String {
+    let v: Value = reqwest::get(s.ui("/_devstack/outbox"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let messages = v["messages"].as_array().unwrap();
+    let m = messages
+        .iter()
+        .rev()
+        .find(|m| m["username"] == username && m["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} message for {username}: {messages:?}"));
+    let code = m["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 6);
+    assert!(code.bytes().all(|b| b.is_ascii_digit()));
+    code
 }

@@ -6,74 +6,8 @@ use crate::common::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use devstack::srp;
-use reqwest::header::HeaderMap;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-
-pub const SIGV4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
-const POOL: &str = "us-east-1_DevStack1";
-
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Value,
-}
-
-impl Answer {
-    pub fn error(&self) -> (&str, &str) {
-        (
-            self.body["__type"].as_str().unwrap_or(""),
-            self.body["message"].as_str().unwrap_or(""),
-        )
-    }
-}
-
-pub async fn call_raw(s: &Stack, target: Option<&str>, body: Vec<u8>, signed: bool) -> Answer {
-    let mut req = Client::new()
-        .post(s.ui("/"))
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .body(body);
-    if let Some(t) = target {
-        req = req.header("X-Amz-Target", t);
-    }
-    if signed {
-        req = req.header("Authorization", SIGV4);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let text = res.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
-
-pub async fn call(s: &Stack, op: &str, body: Value) -> Answer {
-    let signed = op.starts_with("Admin") || op == "ListUsers" || op.starts_with("Describe");
-    call_raw(
-        s,
-        Some(&format!("AWSCognitoIdentityProviderService.{op}")),
-        body.to_string().into_bytes(),
-        signed,
-    )
-    .await
-}
-
-pub async fn password_auth(s: &Stack, user: &str, password: &str) -> Answer {
-    call(
-        s,
-        "InitiateAuth",
-        json!({
-            "AuthFlow": "USER_PASSWORD_AUTH",
-            "ClientId": s.handle.client_id(),
-            "AuthParameters": {"USERNAME": user, "PASSWORD": password},
-        }),
-    )
-    .await
-}
 
 fn assert_error(a: &Answer, kind: &str, message: &str) {
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{:?}", a.body);

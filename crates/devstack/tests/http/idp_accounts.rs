@@ -2,34 +2,8 @@
 //! operations of the user-pool API, with codes read from the outbox.
 
 use crate::common::*;
-use crate::idp::{call, password_auth, Answer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-const POOL: &str = "us-east-1_DevStack1";
-
-async fn outbox(s: &Stack) -> Vec<Value> {
-    let v: Value = reqwest::get(s.ui("/_devstack/outbox"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["messages"].as_array().unwrap().clone()
-}
-
-async fn last_code(s: &Stack, username: &str, kind: &str) -> String {
-    let messages = outbox(s).await;
-    let m = messages
-        .iter()
-        .rev()
-        .find(|m| m["username"] == username && m["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} message for {username}: {messages:?}"));
-    let code = m["code"].as_str().unwrap().to_string();
-    assert_eq!(code.len(), 6);
-    assert!(code.bytes().all(|b| b.is_ascii_digit()));
-    code
-}
 
 fn ok(a: &Answer) {
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
@@ -89,7 +63,7 @@ async fn sign_up_confirm_and_sign_in() {
         )
     );
 
-    let code = last_code(&s, "carol", "SIGN_UP").await;
+    let code = outbox_code(&s, "carol", "SIGN_UP").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let a = call(
         &s,
@@ -112,7 +86,7 @@ async fn sign_up_confirm_and_sign_in() {
     )
     .await;
     ok(&a);
-    let code2 = last_code(&s, "carol", "SIGN_UP").await;
+    let code2 = outbox_code(&s, "carol", "SIGN_UP").await;
     let a = call(
         &s,
         "ConfirmSignUp",
@@ -187,7 +161,7 @@ async fn codes_expire() {
         "UserAttributes": [{"Name": "email", "Value": "erin@example.com"}]}),
     )
     .await);
-    let code = last_code(&s, "erin", "SIGN_UP").await;
+    let code = outbox_code(&s, "erin", "SIGN_UP").await;
     s.clock.advance(24 * 3600 + 1);
     let a = call(
         &s,
@@ -239,7 +213,7 @@ async fn email_as_username_pool() {
             "An account with the given email already exists."
         )
     );
-    let code = last_code(&s, &sub, "SIGN_UP").await;
+    let code = outbox_code(&s, &sub, "SIGN_UP").await;
     ok(&call(
         &s,
         "ConfirmSignUp",
@@ -304,7 +278,7 @@ async fn forgot_password_change_password_and_attributes() {
         a.body["CodeDeliveryDetails"]["Destination"],
         "d***@e***.com"
     );
-    let code = last_code(&s, "demo", "FORGOT_PASSWORD").await;
+    let code = outbox_code(&s, "demo", "FORGOT_PASSWORD").await;
     let a = call(
         &s,
         "ConfirmForgotPassword",
@@ -366,7 +340,7 @@ async fn forgot_password_change_password_and_attributes() {
     assert_eq!(get("name"), Some("Renamed".into()));
     assert_eq!(get("custom:team"), Some("blue".into()));
     assert_eq!(get("email_verified"), Some("false".into()));
-    let code = last_code(&s, "demo", "VERIFY_ATTRIBUTE").await;
+    let code = outbox_code(&s, "demo", "VERIFY_ATTRIBUTE").await;
     ok(&call(
         &s,
         "VerifyUserAttribute",

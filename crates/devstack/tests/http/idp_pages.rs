@@ -5,24 +5,6 @@ use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn code_for(s: &Stack, username: &str, kind: &str) -> String {
-    let v: Value = reqwest::get(s.ui("/_devstack/outbox"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|m| m["username"] == username && m["kind"] == kind)
-        .and_then(|m| m["code"].as_str())
-        .expect("a code in the outbox")
-        .to_string()
-}
-
 fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
@@ -82,7 +64,7 @@ async fn sign_up_confirm_lands_signed_in_on_the_callback() {
         .await
         .unwrap();
     assert!(confirm.contains("m***@e***.com"), "{confirm}");
-    let code = code_for(&s, "mona", "SIGN_UP").await;
+    let code = outbox_code(&s, "mona", "SIGN_UP").await;
     let post = |code: String, html: String| {
         let csrf = csrf_of(&html);
         let ticket = field(&html, "ticket");
@@ -137,7 +119,7 @@ async fn forgot_password_pages_reset_the_password() {
         .await
         .unwrap();
     assert!(reset.contains("d***@e***.com"), "{reset}");
-    let code = code_for(&s, "demo", "FORGOT_PASSWORD").await;
+    let code = outbox_code(&s, "demo", "FORGOT_PASSWORD").await;
     let res = s
         .browser
         .post(s.ui(&format!("/confirmForgotPassword?{q}")))

@@ -2,13 +2,10 @@
 //! refresh tokens and revocations, from `<state dir>/user-pool.json`.
 
 use crate::common::*;
-use crate::idp::{call, password_auth};
 use devstack::{DevStackConfig, Seed};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-
-const POOL: &str = "us-east-1_DevStack1";
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -119,6 +116,90 @@ async fn users_refresh_tokens_and_revocations_survive_a_restart() {
         StatusCode::FOUND
     );
     s.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn hosted_ui_refresh_tokens_and_revocations_survive_a_restart() {
+    let dir = temp_dir("hosted-refresh");
+    let s = stack_in(&dir).await;
+    let kept = s.tokens(&[], "demo").await;
+    let revoked = s.tokens(&[], "demo").await;
+    let kept_rt = kept["refresh_token"].as_str().unwrap().to_string();
+    let revoked_rt = revoked["refresh_token"].as_str().unwrap().to_string();
+    let revoked_access = revoked["access_token"].as_str().unwrap().to_string();
+    assert_eq!(s.revoke(&revoked_rt).await.status(), StatusCode::OK);
+    s.handle.shutdown().await;
+
+    let file = std::fs::read_to_string(dir.join("user-pool.json")).unwrap();
+    for token in [&kept_rt, &revoked_rt] {
+        assert!(
+            !file.contains(token.as_str()),
+            "a usable refresh token in the state file"
+        );
+    }
+
+    let s = stack_in(&dir).await;
+    let res = s.refresh(&kept_rt).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let refreshed: serde_json::Value = res.json().await.unwrap();
+    let new_access = payload(refreshed["access_token"].as_str().unwrap());
+    let old_access = payload(kept["access_token"].as_str().unwrap());
+    // Still the same sign-in after the restart.
+    assert_eq!(new_access["origin_jti"], old_access["origin_jti"]);
+    assert_eq!(new_access["auth_time"], old_access["auth_time"]);
+    assert_eq!(new_access["scope"], old_access["scope"]);
+    assert_eq!(
+        error_of(s.refresh(&revoked_rt).await).await,
+        "invalid_grant"
+    );
+    // The revoked sign-in's access token stays refused by userInfo.
+    assert_eq!(
+        s.userinfo(&revoked_access).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.userinfo(refreshed["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    s.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_corrupt_hosted_ui_part_stops_devstack_too() {
+    let dir = temp_dir("corrupt-hosted");
+    let s = stack_in(&dir).await;
+    s.tokens(&[], "demo").await;
+    s.handle.shutdown().await;
+    let path = dir.join("user-pool.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // Only the hosted UI's part goes bad: an expiry that is not a number.
+    let refresh = state["hosted_ui"]["refresh"].as_object_mut().unwrap();
+    assert_eq!(refresh.len(), 1, "the sign-in's refresh token was saved");
+    for record in refresh.values_mut() {
+        record["expires_at"] = json!("tomorrow");
+    }
+    let bad = serde_json::to_string(&state).unwrap();
+    std::fs::write(&path, &bad).unwrap();
+    let mut cfg = DevStackConfig::from_seed(Seed::builtin());
+    cfg.hosted_ui_port = 0;
+    cfg.api_port = 0;
+    cfg.keys = Some(keys());
+    cfg.state_dir = Some(dir.clone());
+    let err = devstack::start(cfg)
+        .await
+        .err()
+        .expect("refuses to start")
+        .to_string();
+    assert!(
+        err.contains("user-pool.json") && err.contains("corrupt"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
