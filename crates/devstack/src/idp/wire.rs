@@ -79,15 +79,9 @@ impl IdpError {
     }
 }
 
+/// The hosted UI's CORS headers, plus the AWS headers browser SDKs read.
 pub fn cors(h: &mut HeaderMap) {
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSE),
-    );
+    crate::http::cors(h, &[(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE)]);
 }
 
 pub fn json_response(status: StatusCode, body: &Value, request_id: &str) -> Response {
