@@ -43,7 +43,7 @@ const BODY: &str = r#"<h1>devstack controls</h1>
 <button type="button" data-control="fail-next-token" data-body="{}">Disarm</button>
 
 <h2>State</h2>
-<pre id="state">loading…</pre>
+<pre id="state" style="overflow:auto;font-size:.75rem;background:#f2f3f3;padding:.5rem;border-radius:4px">loading…</pre>
 <script>
 async function control(name, body) {
   const res = await fetch("/_devstack/" + name, {
