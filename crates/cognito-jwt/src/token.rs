@@ -269,7 +269,9 @@ fn json_reason(e: &serde_json::Error) -> String {
     format!("{what} at line {} column {}", e.line(), e.column())
 }
 
-pub(crate) fn json_type(v: &Value) -> &'static str {
+/// The JSON type of `v` for error messages ("a string", "an array"), which
+/// name what was found without quoting it.
+pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
