@@ -14,7 +14,9 @@
 //! pulls in `chrono` and reads `exp`/`nbf`/`iat` as whole seconds, failing
 //! the whole token on a fractional one. Parsing the three compact segments
 //! takes a few lines of `base64` and `serde_json` (see [`token`]), so we do
-//! it ourselves, the same in the browser and on servers.
+//! it ourselves, the same in the browser and on servers. Reading the compact
+//! form through jwt-compact instead would add about 21 KB to the app's
+//! release wasm (7 KB brotli), measured with `cargo xtask dist`.
 //!
 //! # Use
 //!

@@ -2,8 +2,8 @@
 //! without trusting any of it.
 //!
 //! The signing input is kept as the exact bytes that were signed, so the
-//! browser can hand it to `crypto.subtle.verify` and servers to the `rsa`
-//! crate; re-serialising the JSON would not reproduce them.
+//! browser can hand it to `crypto.subtle.verify` and servers to the native
+//! RS256 verifier; re-serialising the JSON would not reproduce them.
 
 use std::fmt;
 
