@@ -11,13 +11,11 @@ use std::sync::{Arc, RwLock};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use e2e::hosted_ui::{answer_for, param, replace_param};
 use e2e::stack::{PASSWORD, USER};
 use e2e::{Options, Stack};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use test_support::{self as forge, b64, claims_of, header_of};
 
 // ---------------------------------------------------------------- helpers
 
@@ -34,44 +32,11 @@ fn query_of(url: &str) -> &str {
     url.split_once('?').map_or("", |(_, q)| q)
 }
 
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn claims_of(jwt: &str) -> Value {
-    let part = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
-
-fn header_of(jwt: &str) -> Value {
-    let part = jwt.split('.').next().unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
-
 /// RS256 with one of devstack's key pairs (or any other).
 fn sign_rs256(key: &devstack::keys::KeyPair, header: &Value, claims: &Value) -> String {
-    let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
-    let signature = key.sign(input.as_bytes());
-    format!("{input}.{}", b64(signature))
-}
-
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.iter().map(|k| k ^ byte).collect::<Vec<u8>>();
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .to_vec()
+    forge::signed(&forge::signing_input(header, claims), |input| {
+        key.sign(input)
+    })
 }
 
 /// Delivers `fragment` to `/callback` and returns the `auth-error` text,
@@ -266,11 +231,11 @@ async fn crafted_and_malformed_tokens_are_refused() {
                 let kid = id_key.clone();
                 move |id: &str| {
                     let header = json!({"alg": "none", "kid": kid});
-                    format!(
-                        "{}.{}.",
+                    forge::unsigned(&format!(
+                        "{}.{}",
                         b64(header.to_string()),
                         id.split('.').nth(1).unwrap()
-                    )
+                    ))
                 }
             }),
         ),
@@ -286,8 +251,7 @@ async fn crafted_and_malformed_tokens_are_refused() {
                         b64(header.to_string()),
                         id.split('.').nth(1).unwrap()
                     );
-                    let mac = hmac_sha256(public_jwk.as_bytes(), input.as_bytes());
-                    format!("{input}.{}", b64(mac))
+                    forge::hs256(&input, public_jwk.as_bytes())
                 }
             }),
         ),

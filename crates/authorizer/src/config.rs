@@ -12,6 +12,8 @@
 //! refused (the seed's JavaScript authorizer read a variable that was never
 //! set and let requests through).
 
+use cognito_jwt::pool::{self as user_pool, PoolIdError};
+
 use crate::policy::{default_policy, validate_policy, PolicyRule};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +30,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("neither ISSUER nor USER_POOL_ID (with AWS_REGION) is set")]
     NoIssuer,
-    #[error("USER_POOL_ID {0:?} is not of the form {{region}}_{{id}} for AWS_REGION")]
-    PoolId(String),
+    #[error("USER_POOL_ID for AWS_REGION: {0}")]
+    PoolId(PoolIdError),
     #[error("{0} must be an https:// URL")]
     NotHttps(&'static str),
     #[error("SCOPE_POLICY is not a JSON list of {{\"scope\", \"allow\"}} rules: {0}")]
@@ -54,13 +56,8 @@ impl Config {
             (Some(issuer), _) => issuer,
             (None, Some(pool)) => {
                 let region = get("AWS_REGION").ok_or(ConfigError::Missing("AWS_REGION"))?;
-                let id_ok = pool.strip_prefix(&format!("{region}_")).is_some_and(|id| {
-                    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
-                });
-                if !id_ok {
-                    return Err(ConfigError::PoolId(pool));
-                }
-                format!("https://cognito-idp.{region}.amazonaws.com/{pool}")
+                user_pool::check_user_pool_id(&pool, Some(&region)).map_err(ConfigError::PoolId)?;
+                user_pool::issuer(&region, &pool)
             }
             (None, None) => return Err(ConfigError::NoIssuer),
         };
@@ -68,7 +65,7 @@ impl Config {
         if !issuer.starts_with("https://") {
             return Err(ConfigError::NotHttps("ISSUER"));
         }
-        let jwks_uri = get("JWKS_URI").unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+        let jwks_uri = get("JWKS_URI").unwrap_or_else(|| user_pool::jwks_uri(&issuer));
         if !jwks_uri.starts_with("https://") {
             return Err(ConfigError::NotHttps("JWKS_URI"));
         }

@@ -1,8 +1,8 @@
 //! The authorizer's verdict for one token and method, as a pure function:
 //! no I/O, no clock, no environment. devstack's Lambda mode calls this too.
 
-use cognito_jwt::native::verify_token;
-use cognito_jwt::{parse_failure_report, Expectations, Jwks, TokenUse, UnverifiedToken};
+use cognito_jwt::native::verify_raw;
+use cognito_jwt::{Expectations, Jwks, TokenUse};
 use serde_json::{json, Value};
 
 use crate::policy::{allowed_routes, route_matches, MethodArn, MethodCall, PolicyRule};
@@ -96,12 +96,11 @@ pub fn evaluate(
         nonce: None,
         access_token_for_at_hash: None,
     };
-    let (report, token) = match UnverifiedToken::parse(raw) {
-        Ok(token) => (verify_token(&token, jwks, &expect, now), Some(token)),
-        Err(err) => (parse_failure_report(&err), None),
-    };
-    let (true, Some(token)) = (report.is_valid(), token) else {
-        return Outcome::unauthorized(report.failure_word().unwrap_or("not verified"));
+    let token = match verify_raw(raw, jwks, &expect, now).into_valid() {
+        Ok(token) => token,
+        Err(report) => {
+            return Outcome::unauthorized(report.failure_word().unwrap_or("not verified"))
+        }
     };
     let Some(sub) = token.sub().filter(|s| !s.is_empty()) else {
         return Outcome::unauthorized("sub");

@@ -2,12 +2,9 @@
 
 use std::time::Duration;
 
-use cognito_jwt::Jwks;
+use cognito_jwt::{Jwks, MAX_JWKS_BYTES};
 
 use crate::jwks_cache::{FetchError, JwksFetcher};
-
-/// A JWKS is a few KB; refuse anything absurd.
-const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 pub struct HttpsFetcher {
     client: reqwest::Client,
@@ -39,20 +36,26 @@ impl JwksFetcher for HttpsFetcher {
             .await
             .and_then(reqwest::Response::error_for_status)
             .map_err(|e| FetchError::Transport(e.to_string()))?;
+        // Refused before the download when the length is announced, and
+        // after it otherwise (Jwks::parse checks the same limit).
         if response
             .content_length()
             .is_some_and(|n| n > MAX_JWKS_BYTES as u64)
         {
-            return Err(FetchError::Invalid("larger than 256 KiB".into()));
+            return Err(too_large());
         }
         let body = response
             .bytes()
             .await
             .map_err(|e| FetchError::Transport(e.to_string()))?;
         if body.len() > MAX_JWKS_BYTES {
-            return Err(FetchError::Invalid("larger than 256 KiB".into()));
+            return Err(too_large());
         }
         let text = std::str::from_utf8(&body).map_err(|e| FetchError::Invalid(e.to_string()))?;
         Jwks::parse(text).map_err(|e| FetchError::Invalid(e.to_string()))
     }
+}
+
+fn too_large() -> FetchError {
+    FetchError::Invalid(format!("larger than {} KiB", MAX_JWKS_BYTES / 1024))
 }

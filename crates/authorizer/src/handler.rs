@@ -7,7 +7,7 @@
 //! 401. Logs carry the decision and a fixed reason word, never the token.
 
 use aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequest;
-use cognito_jwt::{KeyError, UnverifiedToken};
+use cognito_jwt::{RefetchPolicy, UnverifiedToken};
 use serde_json::Value;
 
 use crate::config::{Config, ConfigError};
@@ -68,7 +68,7 @@ impl<F: JwksFetcher> Authorizer<F> {
         };
         // Key rotation: an unknown kid is worth one (rate-limited) refetch.
         if let Ok(token) = UnverifiedToken::parse(raw) {
-            if let Err(KeyError::UnknownKid(_)) = jwks.select(token.header().kid.as_deref()) {
+            if RefetchPolicy::wants_refetch(&jwks, token.header().kid.as_deref()) {
                 if let Ok(fresh) = self.cache.refetch(now).await {
                     jwks = fresh;
                 }

@@ -1,16 +1,16 @@
 //! The issuer's key set, fetched on first use and again when a token names a
-//! `kid` the cached set lacks (key rotation), at most once per
-//! [`MIN_REFETCH_SECONDS`] so a flood of forged `kid`s cannot turn the
-//! authorizer into a JWKS request amplifier. The fetcher is a trait so tests
-//! inject key sets without a network.
+//! `kid` the cached set lacks (key rotation), as cognito-jwt's
+//! [`RefetchPolicy`] allows: at most once per [`MIN_REFETCH_SECONDS`] (cold
+//! start included), so a flood of forged `kid`s cannot turn the authorizer
+//! into a JWKS request amplifier. The fetcher is a trait so tests inject key
+//! sets without a network.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use cognito_jwt::Jwks;
+use cognito_jwt::{Jwks, RefetchPolicy};
 
-/// At most one fetch per this many seconds (cold start included).
-pub const MIN_REFETCH_SECONDS: i64 = 30;
+pub use cognito_jwt::MIN_REFETCH_SECONDS;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
@@ -30,7 +30,7 @@ pub trait JwksFetcher: Send + Sync {
 #[derive(Default)]
 struct State {
     jwks: Option<Arc<Jwks>>,
-    last_attempt: Option<i64>,
+    policy: RefetchPolicy,
 }
 
 pub struct JwksCache<F> {
@@ -58,15 +58,8 @@ impl<F: JwksFetcher> JwksCache<F> {
     /// attempt was under [`MIN_REFETCH_SECONDS`] ago. A failed refetch keeps
     /// the keys already cached.
     pub async fn refetch(&self, now: i64) -> Result<Arc<Jwks>, FetchError> {
-        {
-            let mut state = self.lock();
-            if state
-                .last_attempt
-                .is_some_and(|t| now.saturating_sub(t) < MIN_REFETCH_SECONDS && now >= t)
-            {
-                return Err(FetchError::RateLimited);
-            }
-            state.last_attempt = Some(now);
+        if !self.lock().policy.try_fetch(now) {
+            return Err(FetchError::RateLimited);
         }
         let jwks = Arc::new(self.fetcher.fetch().await?);
         self.lock().jwks = Some(Arc::clone(&jwks));

@@ -10,7 +10,7 @@
 //! token whose scopes allow nothing for the method gets an explicit `Deny`
 //! (403) for that method, next to the `Allow` of the routes its scopes do
 //! unlock: API Gateway caches the policy per token and applies it to every
-//! method (docs/protocol.md, "The authorizer result cache"). Verification is `cognito_jwt::native::verify`, the same rules the
+//! method (docs/protocol.md, "The authorizer result cache"). Verification is `cognito_jwt::native::verify_raw`, the same rules the
 //! browser app shows its users.
 //!
 //! Layout: [`policy`] (scope table, routes, method ARNs), [`decision`] (the

@@ -11,8 +11,6 @@ use authorizer::{Config, FetchError, JwksFetcher, MIN_REFETCH_SECONDS};
 use aws_lambda_events::apigw::{
     ApiGatewayCustomAuthorizerRequest, ApiGatewayCustomAuthorizerResponse,
 };
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use cognito_jwt::{Jwks, RsaJwk};
 use rsa::pkcs1v15::SigningKey;
 use rsa::rand_core::OsRng;
@@ -21,6 +19,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::Sha256;
+use test_support as forge;
 
 const REGION: &str = "eu-west-1";
 const POOL: &str = "eu-west-1_AbCdEf123";
@@ -46,8 +45,8 @@ fn keys() -> &'static [RsaPrivateKey; 3] {
 fn jwk(key: &RsaPrivateKey, kid: &str) -> RsaJwk {
     RsaJwk {
         kid: Some(kid.into()),
-        n: URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
-        e: URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()),
+        n: forge::b64(key.n().to_bytes_be()),
+        e: forge::b64(key.e().to_bytes_be()),
         alg: Some("RS256".into()),
         use_: Some("sig".into()),
         kty: "RSA".into(),
@@ -60,18 +59,11 @@ fn pool_jwks() -> Jwks {
     Jwks::from_keys(vec![jwk(access, "acc="), jwk(id, "id=")])
 }
 
-fn encode(header: &Value, claims: &Value) -> String {
-    format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    )
-}
-
 fn sign(header: &Value, claims: &Value, key: &RsaPrivateKey) -> String {
-    let input = encode(header, claims);
-    let sig = SigningKey::<Sha256>::new(key.clone()).sign(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes()))
+    let signer = SigningKey::<Sha256>::new(key.clone());
+    forge::signed(&forge::signing_input(header, claims), |input| {
+        signer.sign(input).to_vec()
+    })
 }
 
 fn access_claims() -> Value {
@@ -301,37 +293,15 @@ async fn a_bad_signature_is_unauthorized() {
 #[tokio::test]
 async fn alg_none_and_hs256_are_unauthorized() {
     let claims = access_claims();
-    let none = format!(
-        "{}.",
-        encode(&json!({"kid": "acc=", "alg": "none"}), &claims)
-    );
+    let none = forge::unsigned(&forge::signing_input(
+        &json!({"kid": "acc=", "alg": "none"}),
+        &claims,
+    ));
     assert_unauthorized(&format!("Bearer {none}"), "alg none").await;
     // HS256 keyed with the public modulus: the classic confusion attack.
-    let input = encode(&json!({"kid": "acc=", "alg": "HS256"}), &claims);
-    let mac = hmac_sha256(&keys()[0].n().to_bytes_be(), input.as_bytes());
-    let hs = format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac));
+    let input = forge::signing_input(&json!({"kid": "acc=", "alg": "HS256"}), &claims);
+    let hs = forge::hs256(&input, &keys()[0].n().to_bytes_be());
     assert_unauthorized(&format!("Bearer {hs}"), "alg HS256").await;
-}
-
-/// RFC 2104 HMAC-SHA256, enough to forge a well-formed HS256 token.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .to_vec()
 }
 
 /// A request a minute before NOW, so the key set is cached and the

@@ -9,9 +9,10 @@ use serde_json::{json, Value};
 
 use crate::b64;
 
-/// Real key sets are a few KiB; the cap bounds the work on a hostile or
-/// misconfigured `jwksUri`.
-pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+/// Real key sets are a few KiB; the cap bounds the work (and, for fetchers
+/// that check it before reading the body, the download) on a hostile or
+/// misconfigured `jwksUri`. Every verifier uses this one limit.
+pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JwksError {

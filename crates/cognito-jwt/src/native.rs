@@ -1,14 +1,16 @@
 //! RS256 verification in pure Rust, for servers (the local Cognito stand-in
 //! and the Lambda authorizer). Behind the `native` feature so the browser
 //! build, which uses WebCrypto, carries no RSA or bignum code.
+//!
+//! The RS256 arithmetic is jwt-compact's; parsing, key selection and the
+//! claim rules are this crate's, shared with the browser.
 
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::signature::Verifier;
+use jwt_compact::alg::{Rsa, RsaSignature};
+use jwt_compact::{Algorithm as _, AlgorithmSignature as _};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
-use sha2::Sha256;
 
-use crate::flow::{assemble_report, parse_failure_report};
+use crate::assemble::{assemble_report, parse_failure_report};
 use crate::jwks::{Jwks, RsaJwk};
 use crate::report::Report;
 use crate::rules::Expectations;
@@ -52,23 +54,57 @@ pub fn verify_signature(token: &UnverifiedToken, key: &RsaJwk) -> Result<(), Sig
     if found != expected {
         return Err(SignatureError::Length { expected, found });
     }
-    let signature = Signature::try_from(token.signature()).map_err(|_| SignatureError::Mismatch)?;
-    VerifyingKey::<Sha256>::new(public)
-        .verify(token.signing_input(), &signature)
-        .map_err(|_| SignatureError::Mismatch)
-}
-
-/// The whole pipeline for a raw token: parse, algorithm, key, signature and
-/// claim checks, with the same report shape the browser builds.
-pub fn verify(raw: &str, jwks: &Jwks, expect: &Expectations, now: i64) -> Report {
-    match UnverifiedToken::parse(raw) {
-        Ok(token) => verify_token(&token, jwks, expect, now),
-        Err(err) => parse_failure_report(&err),
+    let signature =
+        RsaSignature::try_from_slice(token.signature()).map_err(|_| SignatureError::Mismatch)?;
+    if Rsa::rs256().verify_signature(&signature, &public, token.signing_input()) {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
     }
 }
 
-/// [`verify`] for a token the caller has parsed already and goes on to
-/// read (its `sub`, scopes), so it is parsed once.
+/// The outcome of the whole pipeline for a raw token: the report, and the
+/// token when it parsed, so a caller that goes on to read its claims (`sub`,
+/// scopes) parses it once.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    pub report: Report,
+    /// `None` when the token did not parse (the report says why).
+    pub token: Option<UnverifiedToken>,
+}
+
+impl Verification {
+    /// The token if the report is valid, else the report. Fails closed: a
+    /// token that parsed is handed out only with a valid report.
+    pub fn into_valid(self) -> Result<UnverifiedToken, Report> {
+        match (self.report.is_valid(), self.token) {
+            (true, Some(token)) => Ok(token),
+            _ => Err(self.report),
+        }
+    }
+}
+
+/// Parse, algorithm, key, signature and claim checks for a raw token, with
+/// the same report shape the browser builds.
+pub fn verify_raw(raw: &str, jwks: &Jwks, expect: &Expectations, now: i64) -> Verification {
+    match UnverifiedToken::parse(raw) {
+        Ok(token) => Verification {
+            report: verify_token(&token, jwks, expect, now),
+            token: Some(token),
+        },
+        Err(err) => Verification {
+            report: parse_failure_report(&err),
+            token: None,
+        },
+    }
+}
+
+/// [`verify_raw`]'s report alone.
+pub fn verify(raw: &str, jwks: &Jwks, expect: &Expectations, now: i64) -> Report {
+    verify_raw(raw, jwks, expect, now).report
+}
+
+/// The report for a token the caller has parsed already.
 pub fn verify_token(
     token: &UnverifiedToken,
     jwks: &Jwks,

@@ -193,6 +193,14 @@ impl Report {
         )
     }
 
+    /// Whether the token is good but for its age: the signature verified and
+    /// expiry is the only check that failed. Such a token is refused, but a
+    /// refresh may replace it (and API Gateway answers it with a message of
+    /// its own).
+    pub fn only_expired(&self) -> bool {
+        only_expired([self])
+    }
+
     /// The first check of this kind, for UIs that lay the table out by kind.
     pub fn get(&self, kind: CheckKind) -> Option<&Check> {
         self.checks.iter().find(|c| c.kind == kind)
@@ -205,6 +213,24 @@ impl Report {
     pub fn extend(&mut self, checks: impl IntoIterator<Item = Check>) {
         self.checks.extend(checks);
     }
+}
+
+/// [`Report::only_expired`] over several reports (a session's ID and access
+/// token): each is valid or only expired, and at least one is expired.
+pub fn only_expired<'a>(reports: impl IntoIterator<Item = &'a Report>) -> bool {
+    let mut any_expired = false;
+    for report in reports {
+        let signature_passed = report
+            .checks
+            .iter()
+            .any(|c| c.kind == CheckKind::Signature && c.outcome.is_pass());
+        let mut failures = report.checks.iter().filter(|c| c.outcome.is_fail());
+        if !signature_passed || failures.any(|c| c.kind != CheckKind::Expiry) {
+            return false;
+        }
+        any_expired |= report.first_failure().is_some();
+    }
+    any_expired
 }
 
 impl Extend<Check> for Report {
@@ -263,6 +289,30 @@ mod tests {
         assert!(!r.is_valid());
         assert_eq!(r.first_failure(), None);
         assert_eq!(r.failure_word(), Some("signature"));
+    }
+
+    #[test]
+    fn only_expired_needs_a_verified_signature_and_no_other_failure() {
+        let verified = Check::pass(CheckKind::Signature, "ok");
+        let expired = Check::fail(CheckKind::Expiry, "old");
+        let valid: Report = [verified.clone()].into_iter().collect();
+        let old: Report = [verified.clone(), expired.clone()].into_iter().collect();
+        let unsigned: Report = [Check::skipped(CheckKind::Signature, "no"), expired.clone()]
+            .into_iter()
+            .collect();
+        let also_forged: Report = [verified, expired, Check::fail(CheckKind::Issuer, "x")]
+            .into_iter()
+            .collect();
+        assert!(old.only_expired());
+        assert!(!valid.only_expired());
+        assert!(!unsigned.only_expired());
+        assert!(!also_forged.only_expired());
+        assert!(!Report::new().only_expired());
+        assert!(only_expired([&valid, &old]));
+        assert!(only_expired([&old, &old]));
+        assert!(!only_expired([&valid, &valid]));
+        assert!(!only_expired([&old, &also_forged]));
+        assert!(!only_expired([]));
     }
 
     #[test]

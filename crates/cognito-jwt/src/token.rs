@@ -2,8 +2,8 @@
 //! without trusting any of it.
 //!
 //! The signing input is kept as the exact bytes that were signed, so the
-//! browser can hand it to `crypto.subtle.verify` and servers to the `rsa`
-//! crate; re-serialising the JSON would not reproduce them.
+//! browser can hand it to `crypto.subtle.verify` and servers to the native
+//! RS256 verifier; re-serialising the JSON would not reproduce them.
 
 use std::fmt;
 
@@ -269,7 +269,9 @@ fn json_reason(e: &serde_json::Error) -> String {
     format!("{what} at line {} column {}", e.line(), e.column())
 }
 
-pub(crate) fn json_type(v: &Value) -> &'static str {
+/// The JSON type of `v` for error messages ("a string", "an array"), which
+/// name what was found without quoting it.
+pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -116,12 +116,7 @@ pub fn is_form(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Equal-length comparison that does not stop at the first difference, so
-/// passwords and CSRF tokens cannot be guessed byte by byte from timings.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use cognito_jwt::constant_time_eq;
 
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

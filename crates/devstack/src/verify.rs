@@ -2,8 +2,8 @@
 //! `cognito-jwt` rules (the same ones the app shows to its users), so the
 //! devstack cannot accept what the app or a real verifier would refuse.
 
-use cognito_jwt::native::verify_token;
-use cognito_jwt::{parse_failure_report, CheckKind, Expectations, Jwks, TokenUse, UnverifiedToken};
+use cognito_jwt::native::verify_raw;
+use cognito_jwt::{Expectations, Jwks, TokenUse, UnverifiedToken};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifyError {
@@ -33,26 +33,11 @@ pub fn verify(
         nonce: None,
         access_token_for_at_hash: None,
     };
-    let (report, token) = match UnverifiedToken::parse(raw) {
-        Ok(token) => (verify_token(&token, jwks, &expect, now), Some(token)),
-        Err(err) => (parse_failure_report(&err), None),
+    let report = match verify_raw(raw, jwks, &expect, now).into_valid() {
+        Ok(token) => return Ok(token),
+        Err(report) => report,
     };
-    if let (true, Some(token)) = (report.is_valid(), token) {
-        return Ok(token);
-    }
-    let failures: Vec<_> = report
-        .checks
-        .iter()
-        .filter(|c| c.outcome.is_fail())
-        .collect();
-    let signature_passed = report
-        .checks
-        .iter()
-        .any(|c| c.kind == CheckKind::Signature && c.outcome.is_pass());
-    if signature_passed
-        && !failures.is_empty()
-        && failures.iter().all(|c| c.kind == CheckKind::Expiry)
-    {
+    if report.only_expired() {
         return Err(VerifyError::Expired);
     }
     Err(VerifyError::Invalid(report.first_failure().map_or_else(

@@ -6,6 +6,7 @@
 
 pub mod csp;
 pub mod files;
+pub mod headers;
 pub mod plan;
 pub mod settings;
 

@@ -156,10 +156,7 @@ impl AppSettings {
     }
 
     pub fn issuer(&self) -> String {
-        format!(
-            "https://cognito-idp.{}.amazonaws.com/{}",
-            self.region, self.user_pool_id
-        )
+        cognito_jwt::pool::issuer(&self.region, &self.user_pool_id)
     }
 
     /// The file the app loads at start-up (contract §1). `redirectUri` and

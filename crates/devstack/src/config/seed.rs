@@ -281,12 +281,10 @@ impl Seed {
     }
 
     pub fn issuer(&self) -> String {
-        self.pool.issuer.clone().unwrap_or_else(|| {
-            format!(
-                "https://cognito-idp.{}.amazonaws.com/{}",
-                self.pool.region, self.pool.id
-            )
-        })
+        self.pool
+            .issuer
+            .clone()
+            .unwrap_or_else(|| cognito_jwt::pool::issuer(&self.pool.region, &self.pool.id))
     }
 
     pub fn user(&self, username: &str) -> Option<&User> {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub fn jwks_path(pool_id: &str) -> String {
-    format!("/{pool_id}/.well-known/jwks.json")
+    format!("/{pool_id}{}", cognito_jwt::JWKS_PATH)
 }
 
 pub fn openid_configuration_path(pool_id: &str) -> String {

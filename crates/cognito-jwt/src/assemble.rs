@@ -1,7 +1,7 @@
 //! Builds the one report shape both verifiers produce.
 //!
 //! The browser verifies the signature with WebCrypto (asynchronously) and
-//! servers with the `rsa` crate, but both must list the same checks in the
+//! servers natively (see `native`), but both must list the same checks in the
 //! same order and fail the same way, so the assembling lives here and only
 //! the signature outcome is passed in.
 
