@@ -2,7 +2,7 @@
 //! (WebCrypto randomness and RS256 verification, the storage areas) on the
 //! real browser APIs.
 
-use cognito_jwt::{Expectations, TokenUse};
+use cognito_jwt::{Expectations, TokenUse, UnverifiedToken};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
@@ -22,6 +22,10 @@ fn jwks_url(jwks: &Value) -> String {
         "data:application/json,{}",
         js_sys::encode_uri_component(&jwks.to_string())
     )
+}
+
+fn parsed(raw: &str) -> UnverifiedToken {
+    UnverifiedToken::parse(raw).unwrap()
 }
 
 fn expectations(fixture: &Value) -> Expectations<'_> {
@@ -67,7 +71,7 @@ fn storage_areas_are_separate() {
 async fn webcrypto_verifies_a_genuine_rs256_token() {
     let fixture = fixture();
     let report = verify_token(
-        fixture["id_token"].as_str().unwrap(),
+        &parsed(fixture["id_token"].as_str().unwrap()),
         &expectations(&fixture),
         1_800_000_000,
         &KeyCache::default(),
@@ -85,7 +89,7 @@ async fn webcrypto_refuses_a_tampered_signature() {
     let flipped = if signature.starts_with('A') { "B" } else { "A" };
     let tampered = format!("{signed}.{flipped}{}", &signature[1..]);
     let report = verify_token(
-        &tampered,
+        &parsed(&tampered),
         &expectations(&fixture),
         1_800_000_000,
         &KeyCache::default(),
@@ -96,12 +100,33 @@ async fn webcrypto_refuses_a_tampered_signature() {
 }
 
 #[wasm_bindgen_test]
+async fn a_reused_key_import_still_checks_each_signature() {
+    let fixture = fixture();
+    let token = fixture["id_token"].as_str().unwrap();
+    let (signed, signature) = token.rsplit_once('.').unwrap();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let tampered = format!("{signed}.{flipped}{}", &signature[1..]);
+    let keys = KeyCache::default();
+    let uri = jwks_url(&fixture["jwks"]);
+    let expect = expectations(&fixture);
+    let (token, tampered) = (parsed(token), parsed(&tampered));
+    let (genuine, forged) = futures::join!(
+        verify_token(&token, &expect, 1_800_000_000, &keys, &uri),
+        verify_token(&tampered, &expect, 1_800_000_000, &keys, &uri),
+    );
+    assert!(genuine.is_valid(), "{:?}", genuine.first_failure());
+    assert_eq!(forged.failure_word(), Some("signature"));
+    let again = verify_token(&token, &expect, 1_800_000_000, &keys, &uri).await;
+    assert!(again.is_valid(), "{:?}", again.first_failure());
+}
+
+#[wasm_bindgen_test]
 async fn a_key_set_without_the_kid_fails_on_kid() {
     let fixture = fixture();
     let mut jwks = fixture["jwks"].clone();
     jwks["keys"][0]["kid"] = Value::from("another-key");
     let report = verify_token(
-        fixture["id_token"].as_str().unwrap(),
+        &parsed(fixture["id_token"].as_str().unwrap()),
         &expectations(&fixture),
         1_800_000_000,
         &KeyCache::default(),
@@ -115,7 +140,7 @@ async fn a_key_set_without_the_kid_fails_on_kid() {
 async fn an_unreachable_key_set_fails_on_jwks() {
     let fixture = fixture();
     let report = verify_token(
-        fixture["id_token"].as_str().unwrap(),
+        &parsed(fixture["id_token"].as_str().unwrap()),
         &expectations(&fixture),
         1_800_000_000,
         &KeyCache::default(),

@@ -9,6 +9,7 @@ pub mod browser;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 pub mod callback;
+pub mod expect;
 pub mod gate;
 pub mod lifecycle;
 mod lock;

@@ -9,13 +9,14 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cognito_jwt::{CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use cognito_jwt::{CheckKind, Report, TokenUse, UnverifiedToken};
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
 use super::callback::parse_callback;
+use super::expect::expectations;
 use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
 use super::lock;
@@ -29,7 +30,7 @@ use super::secret::Secret;
 use super::tabs::{compare, Stored};
 use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
-use super::verify::{verify_token, KeyCache};
+use super::verify::{parse_and_verify, KeyCache, Verified};
 use crate::app::SharedConfig;
 use crate::config::{Flow, TokenStorage};
 
@@ -178,42 +179,44 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// Both tokens and their reports, before they become a session.
+/// Both tokens, each parsed once, and their reports, before they become a
+/// session.
 struct Checked {
     tokens: TokenSet,
-    id_report: Report,
-    access_report: Report,
+    id: Verified,
+    access: Verified,
 }
 
 impl Checked {
     /// `Ok` only if both reports are valid (see `gate`).
     fn gate(&self) -> Result<(), String> {
-        session_gate(&self.id_report, &self.access_report)
+        session_gate(&self.id.report, &self.access.report)
     }
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
     fn only_expired(&self) -> bool {
         let failures = || {
-            self.id_report
+            self.id
+                .report
                 .checks
                 .iter()
-                .chain(&self.access_report.checks)
+                .chain(&self.access.report.checks)
                 .filter(|c| c.outcome.is_fail())
         };
         failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
     }
 
+    /// The session, keeping the tokens as parsed for their verification.
+    /// A token that did not parse has an invalid report, so this only fails
+    /// for a set the gate refused.
     fn into_session(self) -> Result<Session, String> {
-        let id =
-            UnverifiedToken::parse(self.tokens.id_token.expose()).map_err(|e| e.to_string())?;
-        let access =
-            UnverifiedToken::parse(self.tokens.access_token.expose()).map_err(|e| e.to_string())?;
+        let unparsed = |which| format!("signature: the {which} is not a well-formed JWT");
         Ok(Session {
+            id: self.id.token.ok_or_else(|| unparsed("ID token"))?,
+            access: self.access.token.ok_or_else(|| unparsed("access token"))?,
             tokens: self.tokens,
-            id,
-            access,
-            id_report: self.id_report,
-            access_report: self.access_report,
+            id_report: self.id.report,
+            access_report: self.access.report,
         })
     }
 }
@@ -416,43 +419,31 @@ impl Auth {
         let keys = KEYS.with(KeyCache::clone);
         let now = now();
         let implicit = tokens.flow == "implicit";
-        let id_expect = Expectations {
-            issuer: &config.issuer,
-            client_id: &config.client_id,
-            token_use: TokenUse::Id,
-            leeway_seconds: config.clock_skew_seconds,
-            nonce,
-            access_token_for_at_hash: implicit.then(|| tokens.access_token.expose()),
-        };
-        let access_expect = Expectations {
-            token_use: TokenUse::Access,
-            nonce: None,
-            access_token_for_at_hash: None,
-            ..id_expect
-        };
+        let at_hash_of = implicit.then(|| tokens.access_token.expose());
+        let id_expect = expectations(&config, TokenUse::Id, nonce, at_hash_of);
+        let access_expect = expectations(&config, TokenUse::Access, None, None);
+        // One fetch of the key set (if it is not cached yet), then both
+        // tokens at once: they share the key, imported once.
+        keys.prefetch(&config.jwks_uri).await;
         super::timing::start();
-        let id_report = verify_token(
-            tokens.id_token.expose(),
-            &id_expect,
-            now,
-            &keys,
-            &config.jwks_uri,
-        )
-        .await;
-        let access_report = verify_token(
-            tokens.access_token.expose(),
-            &access_expect,
-            now,
-            &keys,
-            &config.jwks_uri,
-        )
-        .await;
+        let (id, access) = futures::join!(
+            parse_and_verify(
+                tokens.id_token.expose(),
+                &id_expect,
+                now,
+                &keys,
+                &config.jwks_uri
+            ),
+            parse_and_verify(
+                tokens.access_token.expose(),
+                &access_expect,
+                now,
+                &keys,
+                &config.jwks_uri
+            ),
+        );
         super::timing::finish();
-        Checked {
-            tokens,
-            id_report,
-            access_report,
-        }
+        Checked { tokens, id, access }
     }
 
     /// Verifies the session's tokens again with the clock as it is now (the
@@ -476,8 +467,8 @@ impl Auth {
             report
         };
         (
-            keep_nonce(checked.id_report, &session.id_report),
-            keep_nonce(checked.access_report, &session.access_report),
+            keep_nonce(checked.id.report, &session.id_report),
+            keep_nonce(checked.access.report, &session.access_report),
         )
     }
 

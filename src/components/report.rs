@@ -5,7 +5,7 @@ use cognito_jwt::{CheckOutcome, Report};
 use leptos::prelude::*;
 
 #[component]
-pub fn VerificationReport(report: RwSignal<Option<Report>>, testid: &'static str) -> impl IntoView {
+pub fn VerificationReport(report: Signal<Option<Report>>, testid: &'static str) -> impl IntoView {
     // `with`, not `get`: the status is read four times per change, and a
     // report is a list of checks with their texts.
     let status = move || {

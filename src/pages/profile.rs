@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::use_config;
+use crate::auth::expect::{recheck_times, time_statuses};
 use crate::auth::{use_auth, AuthState, Session};
 use cognito_jwt::{Report, UnverifiedToken};
 use leptos::task::spawn_local;
@@ -55,11 +56,12 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn Tokens(session: Arc<Session>) -> impl IntoView {
     let auth = use_auth();
+    let leeway = use_config().clock_skew_seconds;
     let now = ticking_now();
-    let id_report = RwSignal::new(None::<Report>);
-    let access_report = RwSignal::new(None::<Report>);
-    // The sign-in checks ran once; run them again with the clock as it is
-    // now, so the report says whether the tokens are still good.
+    // The reports sign-in (or the refresh, or the reload) made; shown at
+    // once. "Verify again" runs every check anew on request.
+    let id_report = RwSignal::new(Some(session.id_report.clone()));
+    let access_report = RwSignal::new(Some(session.access_report.clone()));
     let verify = {
         let session = session.clone();
         move || {
@@ -73,7 +75,6 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
             });
         }
     };
-    verify();
     let token_card = move |which: &'static str,
                            title: &'static str,
                            token: UnverifiedToken,
@@ -86,13 +87,14 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
         };
         let heading = format!("{which}-title");
         let labelled_by = heading.clone();
+        let shown = live_report(report, token.clone(), leeway, now);
         view! {
             <section class="card token" aria-labelledby=labelled_by data-token=which>
                 <h2 id=heading>{title}</h2>
                 <TokenHeader token=token.clone() now />
 
                 <ClaimsTable token testid=claims_id caption now />
-                <VerificationReport report testid=verify_id />
+                <VerificationReport report=shown testid=verify_id />
                 <div class="actions">
                     <button type="button" on:click=move |_| verify() disabled=move || report.with(Option::is_none)>"Verify again"</button>
                 </div>
@@ -109,4 +111,25 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
         <CompareTokens id=session.id.clone() access=session.access.clone() />
         <UserInfoPanel session=session.clone() />
     }
+}
+
+/// `report` with its time checks re-made against the ticking clock, redrawn
+/// only when one of their verdicts changes (an expiry, say), not each second.
+fn live_report(
+    report: RwSignal<Option<Report>>,
+    token: UnverifiedToken,
+    leeway: i64,
+    now: ReadSignal<i64>,
+) -> Signal<Option<Report>> {
+    let watched = token.clone();
+    let verdicts = Memo::new(move |_| time_statuses(&watched, leeway, now.get()));
+    Memo::new(move |_| {
+        verdicts.track();
+        report.with(|report| {
+            report
+                .as_ref()
+                .map(|r| recheck_times(r, &token, leeway, now.get_untracked()))
+        })
+    })
+    .into()
 }
