@@ -31,8 +31,7 @@ use super::tabs::{compare, Stored};
 use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
 use super::verify::{parse_and_verify, KeyCache, Verified};
-use crate::app::SharedConfig;
-use crate::config::{Flow, TokenStorage};
+use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
@@ -162,7 +161,8 @@ pub struct Auth {
     pub refreshing: RwSignal<bool>,
     /// What the last on-demand or scheduled refresh brought.
     pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
-    config: StoredValue<SharedConfig>,
+    /// The app's one configuration store (see `config::provide_config`).
+    config: ConfigStore,
 }
 
 // The page has one `Auth` (the app provides it once), so its refresh
@@ -224,13 +224,13 @@ impl Checked {
 impl Auth {
     /// Creates the auth state, provides it as context, and restores a stored
     /// session.
-    pub fn provide(config: SharedConfig) -> Auth {
+    pub fn provide(config: ConfigStore) -> Auth {
         let auth = Auth {
             state: RwSignal::new(AuthState::SignedOut),
             notice: RwSignal::new(Notice::take_kept()),
             refreshing: RwSignal::new(false),
             last_refresh: RwSignal::new(None),
-            config: StoredValue::new(config),
+            config,
         };
         provide_context(auth);
         auth.restore();

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::app::use_config;
 use crate::auth::expect::{recheck_times, time_statuses};
 use crate::auth::{use_auth, AuthState, Session};
+use crate::config::use_config;
 use cognito_jwt::{Report, UnverifiedToken};
 use leptos::task::spawn_local;
 

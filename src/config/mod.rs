@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use absolute_url::AbsoluteUrl;
+pub use context::{provide_config, use_config, ConfigStore, SharedConfig};
 
 /// Which OAuth flow the `flow` select preselects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -483,5 +484,6 @@ fn json_error_reason(error: &serde_json::Error) -> String {
 mod absolute_url;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
+mod context;
 #[cfg(test)]
 mod tests;
