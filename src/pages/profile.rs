@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::auth::expect::{recheck_times, time_statuses};
 use crate::auth::{use_auth, AuthState, Session};
 use crate::config::use_config;
 use cognito_jwt::{Report, UnverifiedToken};
@@ -87,14 +86,13 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
         };
         let heading = format!("{which}-title");
         let labelled_by = heading.clone();
-        let shown = live_report(report, token.clone(), leeway, now);
         view! {
             <section class="card token" aria-labelledby=labelled_by data-token=which>
                 <h2 id=heading>{title}</h2>
                 <TokenHeader token=token.clone() now />
 
-                <ClaimsTable token testid=claims_id caption now />
-                <VerificationReport report=shown testid=verify_id />
+                <ClaimsTable token=token.clone() testid=claims_id caption now />
+                <VerificationReport report token leeway now testid=verify_id />
                 <div class="actions">
                     <button type="button" on:click=move |_| verify() disabled=move || report.with(Option::is_none)>"Verify again"</button>
                 </div>
@@ -111,25 +109,4 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
         <CompareTokens id=session.id.clone() access=session.access.clone() />
         <UserInfoPanel session=session.clone() />
     }
-}
-
-/// `report` with its time checks re-made against the ticking clock, redrawn
-/// only when one of their verdicts changes (an expiry, say), not each second.
-fn live_report(
-    report: RwSignal<Option<Report>>,
-    token: UnverifiedToken,
-    leeway: i64,
-    now: ReadSignal<i64>,
-) -> Signal<Option<Report>> {
-    let watched = token.clone();
-    let verdicts = Memo::new(move |_| time_statuses(&watched, leeway, now.get()));
-    Memo::new(move |_| {
-        verdicts.track();
-        report.with(|report| {
-            report
-                .as_ref()
-                .map(|r| recheck_times(r, &token, leeway, now.get_untracked()))
-        })
-    })
-    .into()
 }
