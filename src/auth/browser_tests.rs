@@ -1,12 +1,10 @@
-//! wasm-bindgen tests in headless Chromium: the browser edges of sign-in
-//! (WebCrypto randomness and RS256 verification, the storage areas) on the
-//! real browser APIs.
+//! wasm-bindgen tests in headless Chromium: RS256 verification through
+//! WebCrypto, with the key set fetched like a server's answer.
 
 use cognito_jwt::{Expectations, TokenUse, UnverifiedToken};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
-use super::browser::{load, lock, random_bytes, remove, sleep_ms, store, take, within, Area};
 use super::verify::{verify_token, KeyCache};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -37,34 +35,6 @@ fn expectations(fixture: &Value) -> Expectations<'_> {
         nonce: None,
         access_token_for_at_hash: None,
     }
-}
-
-#[wasm_bindgen_test]
-fn random_bytes_come_from_webcrypto() {
-    let a = random_bytes(48).unwrap();
-    let b = random_bytes(48).unwrap();
-    assert_eq!(a.len(), 48);
-    assert_ne!(a, b, "two draws of 384 bits never collide");
-}
-
-#[wasm_bindgen_test]
-fn both_storage_areas_store_load_and_take() {
-    for area in [Area::Session, Area::Local] {
-        store(area, "test.key", &vec!["a", "b"]).unwrap();
-        assert_eq!(load::<Vec<String>>(area, "test.key").unwrap(), ["a", "b"]);
-        assert_eq!(take::<Vec<String>>(area, "test.key").unwrap(), ["a", "b"]);
-        assert_eq!(load::<Vec<String>>(area, "test.key"), None, "take removes");
-        store(area, "test.key", &1).unwrap();
-        remove(area, "test.key");
-        assert_eq!(load::<i32>(area, "test.key"), None);
-    }
-}
-
-#[wasm_bindgen_test]
-fn storage_areas_are_separate() {
-    store(Area::Session, "test.only-session", &true).unwrap();
-    assert_eq!(load::<bool>(Area::Local, "test.only-session"), None);
-    remove(Area::Session, "test.only-session");
 }
 
 #[wasm_bindgen_test]
@@ -149,19 +119,4 @@ async fn an_unreachable_key_set_fails_on_jwks() {
     .await;
     assert_eq!(report.failure_word(), Some("jwks"));
     assert!(!report.is_valid());
-}
-
-#[wasm_bindgen_test]
-async fn a_held_lock_makes_the_next_request_wait_until_released() {
-    use futures::future::{select, Either};
-    let release = lock("test.lock").await.expect("the lock is granted");
-    let mut second = Box::pin(lock("test.lock"));
-    let waited = select(second.as_mut(), Box::pin(sleep_ms(100))).await;
-    assert!(
-        matches!(waited, Either::Right(_)),
-        "granted while another holder has it"
-    );
-    release.call0(&wasm_bindgen::JsValue::NULL).unwrap();
-    let granted = within(1000, second).await.flatten();
-    assert!(granted.is_some(), "granted once the holder released it");
 }

@@ -14,12 +14,10 @@ use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
 use super::callback::parse_callback;
 use super::expect::expectations;
 use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
-use super::lock;
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
@@ -32,6 +30,13 @@ use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenRe
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
 use super::verify::{parse_and_verify, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
+use crate::web::clock::now;
+use crate::web::http::post_form;
+use crate::web::page::navigate_away;
+use crate::web::perf;
+use crate::web::random::random_bytes;
+use crate::web::storage::{self, Area};
+use crate::web::timers::{self, within};
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
@@ -324,7 +329,7 @@ impl Auth {
             verifier: verifier.map(Secret::new),
             return_to: safe_return_to(return_to),
         };
-        browser::store(Area::Session, PENDING_KEY, &pending)?;
+        storage::store(Area::Session, PENDING_KEY, &pending)?;
         Ok(url)
     }
 
@@ -332,7 +337,7 @@ impl Auth {
     /// Returns the page to show, or the `auth-error` text. The pending
     /// secrets are consumed whatever happens, so a response works once.
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
-        let pending: Option<PendingSignIn> = browser::take(Area::Session, PENDING_KEY);
+        let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
         let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
         let (tokens, pending) = match pair(params, pending)? {
             Paired::Code {
@@ -425,7 +430,7 @@ impl Auth {
         // One fetch of the key set (if it is not cached yet), then both
         // tokens at once: they share the key, imported once.
         keys.prefetch(&config.jwks_uri).await;
-        super::timing::start();
+        perf::verify_started();
         let (id, access) = futures::join!(
             parse_and_verify(
                 tokens.id_token.expose(),
@@ -442,7 +447,7 @@ impl Auth {
                 &config.jwks_uri
             ),
         );
-        super::timing::finish();
+        perf::verify_finished();
         Checked { tokens, id, access }
     }
 
@@ -485,7 +490,7 @@ impl Auth {
         }
         self.update_lifecycle(Lifecycle::advance);
         if let Some(area) = self.area() {
-            if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
+            if let Err(error) = storage::store(area, SESSION_KEY, &session.tokens) {
                 self.set_notice(
                     NoticeKind::Warn,
                     format!("The session will not survive a reload: {error}"),
@@ -508,7 +513,7 @@ impl Auth {
         self.cancel_refresh();
         self.last_refresh.set(None);
         if let Some(area) = self.area() {
-            browser::remove(area, SESSION_KEY);
+            storage::remove(area, SESSION_KEY);
         }
         self.state.set(AuthState::SignedOut);
         self.notice.set(notice);
@@ -525,7 +530,7 @@ impl Auth {
         }
         let stored: Option<TokenSet> = self
             .area()
-            .and_then(|area| browser::load(area, SESSION_KEY));
+            .and_then(|area| storage::load(area, SESSION_KEY));
         let Some(tokens) = stored else {
             self.state.set(AuthState::SignedOut);
             return;
@@ -679,7 +684,7 @@ impl Auth {
     ) -> Result<RefreshOutcome, RefreshError> {
         let shared = self.area() == Some(Area::Local);
         let lock = if shared {
-            Some(lock::acquire(REFRESH_LOCK).await)
+            Some(timers::acquire(REFRESH_LOCK).await)
         } else {
             None
         };
@@ -698,7 +703,7 @@ impl Auth {
 
     /// What the shared storage holds now, against `tokens`.
     fn stored(&self, tokens: &TokenSet) -> Stored {
-        compare(tokens, browser::load(Area::Local, SESSION_KEY))
+        compare(tokens, storage::load(Area::Local, SESSION_KEY))
     }
 
     /// `shared`: the tokens live in localStorage, which other tabs change;
@@ -754,7 +759,7 @@ impl Auth {
         .map_err(Failed)?;
         if shared {
             // Signed out (or in) elsewhere while the answer came?
-            let now: Option<TokenSet> = browser::load(Area::Local, SESSION_KEY);
+            let now: Option<TokenSet> = storage::load(Area::Local, SESSION_KEY);
             if now.as_ref() != Some(tokens) && now.as_ref() != Some(&session.tokens) {
                 return Err(Dropped);
             }
@@ -786,7 +791,7 @@ impl Auth {
         self.update_lifecycle(Lifecycle::begin_sign_out);
         self.cancel_refresh();
         if let Some(area) = self.area() {
-            browser::remove(area, SESSION_KEY);
+            storage::remove(area, SESSION_KEY);
         }
         let this = *self;
         spawn_local(async move {

@@ -11,10 +11,9 @@ use cognito_jwt::{
     Report, RsaJwk, UnverifiedToken,
 };
 use js_sys::Promise;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
-use super::browser::get_text;
+use crate::web::crypto::{start_import, verify_rs256};
+use crate::web::http::get_text;
 
 /// A key's `kid` and the promise of its WebCrypto import.
 type KeyImport = (Option<String>, Promise);
@@ -73,7 +72,7 @@ impl KeyCache {
         {
             return Ok(promise.clone());
         }
-        let promise = start_import(key)?;
+        let promise = start_import(&key.to_webcrypto_jwk().to_string())?;
         self.imported
             .borrow_mut()
             .push((key.kid.clone(), promise.clone()));
@@ -133,57 +132,11 @@ pub async fn verify_token(
         };
     }
     let signature = match jwks.select(kid.as_deref()) {
-        Ok(key) if token.header().alg == "RS256" => webcrypto_verify(keys, key, token).await,
+        Ok(key) if token.header().alg == "RS256" => match keys.import(key) {
+            Ok(imported) => verify_rs256(imported, token.signature(), token.signing_input()).await,
+            Err(reason) => Err(reason),
+        },
         _ => Err("not checked".to_owned()),
     };
     assemble_report(token, &jwks, expect, now, signature)
-}
-
-const RS256: &str = r#"{"name":"RSASSA-PKCS1-v1_5","hash":"SHA-256"}"#;
-
-/// Starts `crypto.subtle.importKey` for an RSA public key.
-fn start_import(key: &RsaJwk) -> Result<Promise, String> {
-    let jwk: js_sys::Object = js_sys::JSON::parse(&key.to_webcrypto_jwk().to_string())
-        .map_err(|_| "the key could not be read")?
-        .unchecked_into();
-    let algorithm: js_sys::Object = js_sys::JSON::parse(RS256)
-        .map_err(|_| "bad algorithm")?
-        .unchecked_into();
-    let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
-    Ok(subtle()?
-        .import_key_with_object("jwk", &jwk, &algorithm, false, &usages)
-        .map_err(|_| "WebCrypto could not import the key")?)
-}
-
-fn subtle() -> Result<web_sys::SubtleCrypto, String> {
-    Ok(web_sys::window()
-        .ok_or("no window")?
-        .crypto()
-        .map_err(|_| "WebCrypto is not available")?
-        .subtle())
-}
-
-/// RSASSA-PKCS1-v1_5 with SHA-256 through `crypto.subtle`.
-async fn webcrypto_verify(
-    keys: &KeyCache,
-    key: &RsaJwk,
-    token: &UnverifiedToken,
-) -> Result<(), String> {
-    let crypto_key: web_sys::CryptoKey = JsFuture::from(keys.import(key)?)
-        .await
-        .map_err(|_| "WebCrypto refused the key (not a valid RSA public key)")?
-        .unchecked_into();
-    let verified = subtle()?
-        .verify_with_str_and_u8_array_and_u8_array(
-            "RSASSA-PKCS1-v1_5",
-            &crypto_key,
-            token.signature(),
-            token.signing_input(),
-        )
-        .map_err(|_| "WebCrypto could not run the verification")?;
-    match JsFuture::from(verified).await.map(|v| v.as_bool()) {
-        Ok(Some(true)) => Ok(()),
-        Ok(_) => Err("the RS256 signature does not match the token's content".to_owned()),
-        Err(_) => Err("WebCrypto failed while verifying the signature".to_owned()),
-    }
 }
