@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 
 use super::callback::parse_callback;
 use super::expect::expectations;
-use super::gate::session_gate;
+use super::gate::{only_expired, session_gate};
 use super::lifecycle::{Lifecycle, Ticket};
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
@@ -26,7 +26,9 @@ use super::pkce::{
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
 use super::tabs::{compare, Stored};
-use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
+use super::tokens::{
+    check_token_response, endpoint_error, same_user, Endpoint, TokenResponse, TokenSet,
+};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
 use super::verify::{parse_and_verify, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
@@ -129,7 +131,7 @@ impl Session {
     }
 
     pub fn flow(&self) -> Flow {
-        Flow::from_select_value(&self.tokens.flow).unwrap_or(Flow::Code)
+        self.tokens.flow
     }
 }
 
@@ -200,15 +202,7 @@ impl Checked {
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
     fn only_expired(&self) -> bool {
-        let failures = || {
-            self.id
-                .report
-                .checks
-                .iter()
-                .chain(&self.access.report.checks)
-                .filter(|c| c.outcome.is_fail())
-        };
-        failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
+        only_expired(&self.id.report, &self.access.report)
     }
 
     /// The session, keeping the tokens as parsed for their verification.
@@ -323,7 +317,7 @@ impl Auth {
             },
         );
         let pending = PendingSignIn {
-            flow: flow.select_value().to_owned(),
+            flow,
             state: Secret::new(state),
             nonce: Secret::new(nonce),
             verifier: verifier.map(Secret::new),
@@ -364,7 +358,7 @@ impl Auth {
                     id_token,
                     access_token,
                     refresh_token: None,
-                    flow: "implicit".into(),
+                    flow: Flow::Implicit,
                 };
                 (tokens, pending)
             }
@@ -395,7 +389,7 @@ impl Auth {
             id_token,
             access_token: response.access_token,
             refresh_token: response.refresh_token,
-            flow: "code".into(),
+            flow: Flow::Code,
         })
     }
 
@@ -409,7 +403,7 @@ impl Auth {
             .await
             .map_err(|e| format!("token endpoint: {e}"))?;
         if status != 200 {
-            return Err(token_endpoint_error(status, &body));
+            return Err(endpoint_error(Endpoint::Token, status, &body));
         }
         TokenResponse::parse(&body).ok_or_else(|| {
             "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
@@ -423,7 +417,7 @@ impl Auth {
         let config = self.config();
         let keys = KEYS.with(KeyCache::clone);
         let now = now();
-        let implicit = tokens.flow == "implicit";
+        let implicit = tokens.flow == Flow::Implicit;
         let at_hash_of = implicit.then(|| tokens.access_token.expose());
         let id_expect = expectations(&config, TokenUse::Id, nonce, at_hash_of);
         let access_expect = expectations(&config, TokenUse::Access, None, None);
@@ -528,12 +522,25 @@ impl Auth {
             // Whatever another tab stores now must not sign this one back in.
             return;
         }
-        let stored: Option<TokenSet> = self
-            .area()
-            .and_then(|area| storage::load(area, SESSION_KEY));
-        let Some(tokens) = stored else {
+        let Some(area) = self.area() else {
             self.state.set(AuthState::SignedOut);
             return;
+        };
+        let tokens: TokenSet = match storage::read(area, SESSION_KEY) {
+            Ok(Some(tokens)) => tokens,
+            Ok(None) => {
+                self.state.set(AuthState::SignedOut);
+                return;
+            }
+            Err(reason) => {
+                // Never a default: what cannot be read is removed.
+                storage::remove(area, SESSION_KEY);
+                self.end_session(Some(Notice::new(
+                    NoticeKind::Bad,
+                    format!("The stored session could not be read and was removed ({reason}). Sign in again."),
+                )));
+                return;
+            }
         };
         self.state.set(AuthState::Checking);
         let this = *self;
@@ -824,11 +831,7 @@ impl Auth {
         if status == 200 {
             Ok(())
         } else {
-            Err(token_endpoint_error(status, &body).replacen(
-                "token endpoint",
-                "revocation endpoint",
-                1,
-            ))
+            Err(endpoint_error(Endpoint::Revocation, status, &body))
         }
     }
 
@@ -843,26 +846,6 @@ impl Auth {
 
 fn signed_out_elsewhere() -> Notice {
     Notice::new(NoticeKind::Warn, "You were signed out in another tab.")
-}
-
-/// The `auth-error` text for a token endpoint error answer.
-fn token_endpoint_error(status: u16, body: &str) -> String {
-    match TokenErrorResponse::parse(body) {
-        Some(error) => {
-            let hint = match error.error.as_str() {
-                "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
-                "invalid_client" => " (check clientId: it must be a public app client of this pool)",
-                "unauthorized_client" => " (this grant is not enabled on the app client)",
-                _ => "",
-            };
-            let description = error
-                .error_description
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            format!("token endpoint: {}{description}{hint}", error.error)
-        }
-        None => format!("token endpoint: HTTP {status} without a Cognito error body"),
-    }
 }
 
 #[cfg(test)]

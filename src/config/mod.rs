@@ -55,6 +55,23 @@ impl Flow {
     }
 }
 
+/// Stored as its select value (`code`, `implicit`); any other stored text
+/// is an error, never a default.
+impl serde::Serialize for Flow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.select_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Flow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Flow, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Flow::from_select_value(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("flow {text:?} is neither code nor implicit"))
+        })
+    }
+}
+
 /// Where the session's tokens live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenStorage {

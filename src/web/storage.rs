@@ -26,6 +26,20 @@ pub fn load<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
     }
 }
 
+/// Like [`load`], but a value that is there and cannot be read is an error
+/// (its reason), not the same as no value.
+pub fn read<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>, String> {
+    let result = match area {
+        Area::Session => SessionStorage::get(key),
+        Area::Local => LocalStorage::get(key),
+    };
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(gloo_storage::errors::StorageError::KeyNotFound(_)) => Ok(None),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
 pub fn remove(area: Area, key: &str) {
     match area {
         Area::Session => SessionStorage::delete(key),
