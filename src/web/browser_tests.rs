@@ -4,7 +4,7 @@
 use wasm_bindgen_test::*;
 
 use super::random::random_bytes;
-use super::storage::{load, remove, store, take, Area};
+use super::storage::{load, read, remove, store, take, Area};
 use super::timers::{acquire, sleep_ms, within};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -35,6 +35,20 @@ fn storage_areas_are_separate() {
     store(Area::Session, "test.only-session", &true).unwrap();
     assert_eq!(load::<bool>(Area::Local, "test.only-session"), None);
     remove(Area::Session, "test.only-session");
+}
+
+#[wasm_bindgen_test]
+fn read_tells_a_missing_value_from_an_unreadable_one() {
+    for area in [Area::Session, Area::Local] {
+        remove(area, "test.read");
+        assert_eq!(read::<Vec<u32>>(area, "test.read"), Ok(None));
+        store(area, "test.read", &"not a list").unwrap();
+        assert!(read::<Vec<u32>>(area, "test.read").is_err());
+        assert_eq!(load::<Vec<u32>>(area, "test.read"), None);
+        store(area, "test.read", &vec![1, 2]).unwrap();
+        assert_eq!(read::<Vec<u32>>(area, "test.read"), Ok(Some(vec![1, 2])));
+        remove(area, "test.read");
+    }
 }
 
 #[wasm_bindgen_test]
