@@ -1,6 +1,4 @@
-//! The router and the context every page reads.
-
-use std::sync::Arc;
+//! The router, below the config and auth contexts every page reads.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -8,19 +6,14 @@ use leptos_router::path;
 
 use crate::auth::Auth;
 use crate::components::nav::NavBar;
-use crate::config::Config;
+use crate::config::{provide_config, Config};
 use crate::pages::{
     callback::CallbackPage, home::HomePage, not_found::NotFound, profile::ProfilePage,
 };
 
-/// The validated configuration, shared read-only with every component.
-pub type SharedConfig = Arc<Config>;
-
 #[component]
 pub fn App(config: Config) -> impl IntoView {
-    let config: SharedConfig = Arc::new(config);
-    provide_context(config.clone());
-    Auth::provide(config);
+    Auth::provide(provide_config(config));
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -37,9 +30,4 @@ pub fn App(config: Config) -> impl IntoView {
             </footer>
         </Router>
     }
-}
-
-/// The configuration of the running app.
-pub fn use_config() -> SharedConfig {
-    expect_context::<SharedConfig>()
 }

@@ -80,7 +80,5 @@ fn remove_placeholder() {
 }
 
 fn mark_ready() {
-    if let Some(performance) = window().performance() {
-        let _ = performance.mark(READY_MARK);
-    }
+    crate::web::perf::mark(READY_MARK);
 }

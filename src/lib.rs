@@ -9,5 +9,6 @@ mod boot;
 mod components;
 pub mod inspect;
 mod pages;
+pub mod web;
 
 pub use boot::start;

@@ -7,6 +7,7 @@
 use super::callback::CallbackParams;
 use super::pending::{check_state, PendingSignIn, StateError};
 use super::secret::Secret;
+use crate::config::Flow;
 
 /// An answer that belongs to this tab's pending sign-in.
 #[derive(Debug)]
@@ -49,8 +50,8 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
         }
         CallbackParams::Code { code, state } => {
             let pending = claim(pending, state.as_deref())?;
-            match (&pending.verifier, pending.flow.as_str()) {
-                (Some(verifier), "code") => Ok(Paired::Code {
+            match (&pending.verifier, pending.flow) {
+                (Some(verifier), Flow::Code) => Ok(Paired::Code {
                     code,
                     verifier: verifier.clone(),
                     pending,
@@ -65,7 +66,7 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
             ..
         } => {
             let pending = claim(pending, state.as_deref())?;
-            if pending.flow != "implicit" {
+            if pending.flow != Flow::Implicit {
                 return Err(
                     "state: tokens arrived in the fragment, but this tab started a code sign-in"
                         .into(),
@@ -96,7 +97,7 @@ mod tests {
 
     fn pending(flow: &str) -> PendingSignIn {
         PendingSignIn {
-            flow: flow.into(),
+            flow: Flow::from_select_value(flow).unwrap(),
             state: Secret::new("s-123"),
             nonce: Secret::new("n"),
             verifier: (flow == "code").then(|| Secret::new("v")),

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::pkce::constant_time_eq;
 use super::secret::Secret;
+use crate::config::Flow;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
-    /// `code` or `implicit`, as in the `flow` select.
-    pub flow: String,
+    pub flow: Flow,
     pub state: Secret,
     pub nonce: Secret,
     /// Only the code flow has one.
@@ -70,7 +70,7 @@ mod tests {
 
     fn pending() -> PendingSignIn {
         PendingSignIn {
-            flow: "code".into(),
+            flow: Flow::Code,
             state: Secret::new("s-123"),
             nonce: Secret::new("n"),
             verifier: Some(Secret::new("v")),

@@ -9,16 +9,15 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cognito_jwt::{CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use cognito_jwt::{CheckKind, Report, TokenUse, UnverifiedToken};
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::browser::{self, navigate_away, now, post_form, random_bytes, within, Area};
 use super::callback::parse_callback;
-use super::gate::session_gate;
+use super::expect::expectations;
+use super::gate::{only_expired, session_gate};
 use super::lifecycle::{Lifecycle, Ticket};
-use super::lock;
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
@@ -27,11 +26,19 @@ use super::pkce::{
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
 use super::tabs::{compare, Stored};
-use super::tokens::{check_token_response, same_user, TokenErrorResponse, TokenResponse, TokenSet};
+use super::tokens::{
+    check_token_response, endpoint_error, same_user, Endpoint, TokenResponse, TokenSet,
+};
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
-use super::verify::{verify_token, KeyCache};
-use crate::app::SharedConfig;
-use crate::config::{Flow, TokenStorage};
+use super::verify::{parse_and_verify, KeyCache, Verified};
+use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
+use crate::web::clock::now;
+use crate::web::http::post_form;
+use crate::web::page::navigate_away;
+use crate::web::perf;
+use crate::web::random::random_bytes;
+use crate::web::storage::{self, Area};
+use crate::web::timers::{self, within};
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
@@ -124,7 +131,7 @@ impl Session {
     }
 
     pub fn flow(&self) -> Flow {
-        Flow::from_select_value(&self.tokens.flow).unwrap_or(Flow::Code)
+        self.tokens.flow
     }
 }
 
@@ -161,7 +168,8 @@ pub struct Auth {
     pub refreshing: RwSignal<bool>,
     /// What the last on-demand or scheduled refresh brought.
     pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
-    config: StoredValue<SharedConfig>,
+    /// The app's one configuration store (see `config::provide_config`).
+    config: ConfigStore,
 }
 
 // The page has one `Auth` (the app provides it once), so its refresh
@@ -178,42 +186,36 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// Both tokens and their reports, before they become a session.
+/// Both tokens, each parsed once, and their reports, before they become a
+/// session.
 struct Checked {
     tokens: TokenSet,
-    id_report: Report,
-    access_report: Report,
+    id: Verified,
+    access: Verified,
 }
 
 impl Checked {
     /// `Ok` only if both reports are valid (see `gate`).
     fn gate(&self) -> Result<(), String> {
-        session_gate(&self.id_report, &self.access_report)
+        session_gate(&self.id.report, &self.access.report)
     }
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
     fn only_expired(&self) -> bool {
-        let failures = || {
-            self.id_report
-                .checks
-                .iter()
-                .chain(&self.access_report.checks)
-                .filter(|c| c.outcome.is_fail())
-        };
-        failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
+        only_expired(&self.id.report, &self.access.report)
     }
 
+    /// The session, keeping the tokens as parsed for their verification.
+    /// A token that did not parse has an invalid report, so this only fails
+    /// for a set the gate refused.
     fn into_session(self) -> Result<Session, String> {
-        let id =
-            UnverifiedToken::parse(self.tokens.id_token.expose()).map_err(|e| e.to_string())?;
-        let access =
-            UnverifiedToken::parse(self.tokens.access_token.expose()).map_err(|e| e.to_string())?;
+        let unparsed = |which| format!("signature: the {which} is not a well-formed JWT");
         Ok(Session {
+            id: self.id.token.ok_or_else(|| unparsed("ID token"))?,
+            access: self.access.token.ok_or_else(|| unparsed("access token"))?,
             tokens: self.tokens,
-            id,
-            access,
-            id_report: self.id_report,
-            access_report: self.access_report,
+            id_report: self.id.report,
+            access_report: self.access.report,
         })
     }
 }
@@ -221,13 +223,13 @@ impl Checked {
 impl Auth {
     /// Creates the auth state, provides it as context, and restores a stored
     /// session.
-    pub fn provide(config: SharedConfig) -> Auth {
+    pub fn provide(config: ConfigStore) -> Auth {
         let auth = Auth {
             state: RwSignal::new(AuthState::SignedOut),
             notice: RwSignal::new(Notice::take_kept()),
             refreshing: RwSignal::new(false),
             last_refresh: RwSignal::new(None),
-            config: StoredValue::new(config),
+            config,
         };
         provide_context(auth);
         auth.restore();
@@ -315,13 +317,13 @@ impl Auth {
             },
         );
         let pending = PendingSignIn {
-            flow: flow.select_value().to_owned(),
+            flow,
             state: Secret::new(state),
             nonce: Secret::new(nonce),
             verifier: verifier.map(Secret::new),
             return_to: safe_return_to(return_to),
         };
-        browser::store(Area::Session, PENDING_KEY, &pending)?;
+        storage::store(Area::Session, PENDING_KEY, &pending)?;
         Ok(url)
     }
 
@@ -329,7 +331,7 @@ impl Auth {
     /// Returns the page to show, or the `auth-error` text. The pending
     /// secrets are consumed whatever happens, so a response works once.
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
-        let pending: Option<PendingSignIn> = browser::take(Area::Session, PENDING_KEY);
+        let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
         let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
         let (tokens, pending) = match pair(params, pending)? {
             Paired::Code {
@@ -356,7 +358,7 @@ impl Auth {
                     id_token,
                     access_token,
                     refresh_token: None,
-                    flow: "implicit".into(),
+                    flow: Flow::Implicit,
                 };
                 (tokens, pending)
             }
@@ -387,7 +389,7 @@ impl Auth {
             id_token,
             access_token: response.access_token,
             refresh_token: response.refresh_token,
-            flow: "code".into(),
+            flow: Flow::Code,
         })
     }
 
@@ -401,7 +403,7 @@ impl Auth {
             .await
             .map_err(|e| format!("token endpoint: {e}"))?;
         if status != 200 {
-            return Err(token_endpoint_error(status, &body));
+            return Err(endpoint_error(Endpoint::Token, status, &body));
         }
         TokenResponse::parse(&body).ok_or_else(|| {
             "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
@@ -415,44 +417,32 @@ impl Auth {
         let config = self.config();
         let keys = KEYS.with(KeyCache::clone);
         let now = now();
-        let implicit = tokens.flow == "implicit";
-        let id_expect = Expectations {
-            issuer: &config.issuer,
-            client_id: &config.client_id,
-            token_use: TokenUse::Id,
-            leeway_seconds: config.clock_skew_seconds,
-            nonce,
-            access_token_for_at_hash: implicit.then(|| tokens.access_token.expose()),
-        };
-        let access_expect = Expectations {
-            token_use: TokenUse::Access,
-            nonce: None,
-            access_token_for_at_hash: None,
-            ..id_expect
-        };
-        super::timing::start();
-        let id_report = verify_token(
-            tokens.id_token.expose(),
-            &id_expect,
-            now,
-            &keys,
-            &config.jwks_uri,
-        )
-        .await;
-        let access_report = verify_token(
-            tokens.access_token.expose(),
-            &access_expect,
-            now,
-            &keys,
-            &config.jwks_uri,
-        )
-        .await;
-        super::timing::finish();
-        Checked {
-            tokens,
-            id_report,
-            access_report,
-        }
+        let implicit = tokens.flow == Flow::Implicit;
+        let at_hash_of = implicit.then(|| tokens.access_token.expose());
+        let id_expect = expectations(&config, TokenUse::Id, nonce, at_hash_of);
+        let access_expect = expectations(&config, TokenUse::Access, None, None);
+        // One fetch of the key set (if it is not cached yet), then both
+        // tokens at once: they share the key, imported once.
+        keys.prefetch(&config.jwks_uri).await;
+        perf::verify_started();
+        let (id, access) = futures::join!(
+            parse_and_verify(
+                tokens.id_token.expose(),
+                &id_expect,
+                now,
+                &keys,
+                &config.jwks_uri
+            ),
+            parse_and_verify(
+                tokens.access_token.expose(),
+                &access_expect,
+                now,
+                &keys,
+                &config.jwks_uri
+            ),
+        );
+        perf::verify_finished();
+        Checked { tokens, id, access }
     }
 
     /// Verifies the session's tokens again with the clock as it is now (the
@@ -476,8 +466,8 @@ impl Auth {
             report
         };
         (
-            keep_nonce(checked.id_report, &session.id_report),
-            keep_nonce(checked.access_report, &session.access_report),
+            keep_nonce(checked.id.report, &session.id_report),
+            keep_nonce(checked.access.report, &session.access_report),
         )
     }
 
@@ -494,7 +484,7 @@ impl Auth {
         }
         self.update_lifecycle(Lifecycle::advance);
         if let Some(area) = self.area() {
-            if let Err(error) = browser::store(area, SESSION_KEY, &session.tokens) {
+            if let Err(error) = storage::store(area, SESSION_KEY, &session.tokens) {
                 self.set_notice(
                     NoticeKind::Warn,
                     format!("The session will not survive a reload: {error}"),
@@ -517,7 +507,7 @@ impl Auth {
         self.cancel_refresh();
         self.last_refresh.set(None);
         if let Some(area) = self.area() {
-            browser::remove(area, SESSION_KEY);
+            storage::remove(area, SESSION_KEY);
         }
         self.state.set(AuthState::SignedOut);
         self.notice.set(notice);
@@ -532,12 +522,25 @@ impl Auth {
             // Whatever another tab stores now must not sign this one back in.
             return;
         }
-        let stored: Option<TokenSet> = self
-            .area()
-            .and_then(|area| browser::load(area, SESSION_KEY));
-        let Some(tokens) = stored else {
+        let Some(area) = self.area() else {
             self.state.set(AuthState::SignedOut);
             return;
+        };
+        let tokens: TokenSet = match storage::read(area, SESSION_KEY) {
+            Ok(Some(tokens)) => tokens,
+            Ok(None) => {
+                self.state.set(AuthState::SignedOut);
+                return;
+            }
+            Err(reason) => {
+                // Never a default: what cannot be read is removed.
+                storage::remove(area, SESSION_KEY);
+                self.end_session(Some(Notice::new(
+                    NoticeKind::Bad,
+                    format!("The stored session could not be read and was removed ({reason}). Sign in again."),
+                )));
+                return;
+            }
         };
         self.state.set(AuthState::Checking);
         let this = *self;
@@ -688,7 +691,7 @@ impl Auth {
     ) -> Result<RefreshOutcome, RefreshError> {
         let shared = self.area() == Some(Area::Local);
         let lock = if shared {
-            Some(lock::acquire(REFRESH_LOCK).await)
+            Some(timers::acquire(REFRESH_LOCK).await)
         } else {
             None
         };
@@ -707,7 +710,7 @@ impl Auth {
 
     /// What the shared storage holds now, against `tokens`.
     fn stored(&self, tokens: &TokenSet) -> Stored {
-        compare(tokens, browser::load(Area::Local, SESSION_KEY))
+        compare(tokens, storage::load(Area::Local, SESSION_KEY))
     }
 
     /// `shared`: the tokens live in localStorage, which other tabs change;
@@ -763,7 +766,7 @@ impl Auth {
         .map_err(Failed)?;
         if shared {
             // Signed out (or in) elsewhere while the answer came?
-            let now: Option<TokenSet> = browser::load(Area::Local, SESSION_KEY);
+            let now: Option<TokenSet> = storage::load(Area::Local, SESSION_KEY);
             if now.as_ref() != Some(tokens) && now.as_ref() != Some(&session.tokens) {
                 return Err(Dropped);
             }
@@ -795,7 +798,7 @@ impl Auth {
         self.update_lifecycle(Lifecycle::begin_sign_out);
         self.cancel_refresh();
         if let Some(area) = self.area() {
-            browser::remove(area, SESSION_KEY);
+            storage::remove(area, SESSION_KEY);
         }
         let this = *self;
         spawn_local(async move {
@@ -828,11 +831,7 @@ impl Auth {
         if status == 200 {
             Ok(())
         } else {
-            Err(token_endpoint_error(status, &body).replacen(
-                "token endpoint",
-                "revocation endpoint",
-                1,
-            ))
+            Err(endpoint_error(Endpoint::Revocation, status, &body))
         }
     }
 
@@ -847,26 +846,6 @@ impl Auth {
 
 fn signed_out_elsewhere() -> Notice {
     Notice::new(NoticeKind::Warn, "You were signed out in another tab.")
-}
-
-/// The `auth-error` text for a token endpoint error answer.
-fn token_endpoint_error(status: u16, body: &str) -> String {
-    match TokenErrorResponse::parse(body) {
-        Some(error) => {
-            let hint = match error.error.as_str() {
-                "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
-                "invalid_client" => " (check clientId: it must be a public app client of this pool)",
-                "unauthorized_client" => " (this grant is not enabled on the app client)",
-                _ => "",
-            };
-            let description = error
-                .error_description
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            format!("token endpoint: {}{description}{hint}", error.error)
-        }
-        None => format!("token endpoint: HTTP {status} without a Cognito error body"),
-    }
 }
 
 #[cfg(test)]

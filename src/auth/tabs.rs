@@ -28,13 +28,14 @@ pub fn compare(started_from: &TokenSet, stored: Option<TokenSet>) -> Stored {
 mod tests {
     use super::*;
     use crate::auth::secret::Secret;
+    use crate::config::Flow;
 
     fn set(access: &str, refresh: &str) -> TokenSet {
         TokenSet {
             id_token: Secret::new(format!("id-{access}")),
             access_token: Secret::new(access),
             refresh_token: Some(Secret::new(refresh)),
-            flow: "code".into(),
+            flow: Flow::Code,
         }
     }
 

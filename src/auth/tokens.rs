@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::secret::Secret;
+use crate::config::Flow;
 
 /// The tokens of one signed-in session. `Debug` shows no token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,8 +13,8 @@ pub struct TokenSet {
     pub access_token: Secret,
     /// Code flow only; implicit sign-in gets none.
     pub refresh_token: Option<Secret>,
-    /// `code` or `implicit`: how the session began.
-    pub flow: String,
+    /// How the session began.
+    pub flow: Flow,
 }
 
 /// A 200 from `POST /oauth2/token`.
@@ -81,6 +82,45 @@ impl TokenErrorResponse {
     }
 }
 
+/// The OAuth endpoint an error answer came from; its name starts the
+/// `auth-error` text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Token,
+    Revocation,
+}
+
+impl Endpoint {
+    fn name(self) -> &'static str {
+        match self {
+            Endpoint::Token => "token endpoint",
+            Endpoint::Revocation => "revocation endpoint",
+        }
+    }
+}
+
+/// The `auth-error` text for an error answer of `endpoint`: Cognito's
+/// `error` (with its description), and a hint for the usual causes.
+pub fn endpoint_error(endpoint: Endpoint, status: u16, body: &str) -> String {
+    let name = endpoint.name();
+    match TokenErrorResponse::parse(body) {
+        Some(error) => {
+            let hint = match error.error.as_str() {
+                "invalid_grant" => " (the code or refresh token was already used, expired or revoked, or the PKCE verifier does not match its challenge)",
+                "invalid_client" => " (check clientId: it must be a public app client of this pool)",
+                "unauthorized_client" => " (this grant is not enabled on the app client)",
+                _ => "",
+            };
+            let description = error
+                .error_description
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            format!("{name}: {}{description}{hint}", error.error)
+        }
+        None => format!("{name}: HTTP {status} without a Cognito error body"),
+    }
+}
+
 /// The ID token of a usable token endpoint answer, or why the answer is not
 /// usable; the text starts with the contract's word for it.
 pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> {
@@ -120,7 +160,7 @@ impl TokenSet {
             refresh_token: response
                 .refresh_token
                 .or_else(|| self.refresh_token.clone()),
-            flow: self.flow.clone(),
+            flow: self.flow,
         })
     }
 }
@@ -134,7 +174,7 @@ mod tests {
             id_token: Secret::new("id-1"),
             access_token: Secret::new("access-1"),
             refresh_token: Some(Secret::new("refresh-1")),
-            flow: "code".into(),
+            flow: Flow::Code,
         }
     }
 
@@ -236,6 +276,66 @@ mod tests {
             r#"{"access_token":"a","id_token":"i","token_type":"mac"}"#,
         ));
         assert!(wrong_type.unwrap_err().contains("token_type"));
+    }
+
+    #[test]
+    fn a_stored_set_reads_back_and_a_corrupt_flow_is_an_error() {
+        let stored = serde_json::to_string(&set()).unwrap();
+        assert!(stored.contains(r#""flow":"code""#), "{stored}");
+        let back: TokenSet = serde_json::from_str(&stored).unwrap();
+        assert_eq!(back, set());
+        let corrupt = stored.replace(r#""flow":"code""#, r#""flow":"kode""#);
+        let error = serde_json::from_str::<TokenSet>(&corrupt).unwrap_err();
+        assert!(
+            error.to_string().contains("neither code nor implicit"),
+            "{error}"
+        );
+        let implicit = stored.replace(r#""flow":"code""#, r#""flow":"implicit""#);
+        assert_eq!(
+            serde_json::from_str::<TokenSet>(&implicit).unwrap().flow,
+            Flow::Implicit
+        );
+    }
+
+    #[test]
+    fn endpoint_errors_name_the_endpoint_the_error_and_a_hint() {
+        let text = endpoint_error(
+            Endpoint::Token,
+            400,
+            r#"{"error":"invalid_grant","error_description":"Invalid code"}"#,
+        );
+        assert!(
+            text.starts_with("token endpoint: invalid_grant: Invalid code ("),
+            "{text}"
+        );
+        assert!(text.contains("PKCE verifier"), "{text}");
+        let client = endpoint_error(Endpoint::Token, 400, r#"{"error":"invalid_client"}"#);
+        assert!(
+            client.starts_with("token endpoint: invalid_client (check clientId"),
+            "{client}"
+        );
+        let grant = endpoint_error(Endpoint::Token, 400, r#"{"error":"unauthorized_client"}"#);
+        assert!(
+            grant.ends_with("(this grant is not enabled on the app client)"),
+            "{grant}"
+        );
+        assert_eq!(
+            endpoint_error(Endpoint::Token, 400, r#"{"error":"slow_down"}"#),
+            "token endpoint: slow_down"
+        );
+        assert_eq!(
+            endpoint_error(Endpoint::Revocation, 503, "<html>busy</html>"),
+            "revocation endpoint: HTTP 503 without a Cognito error body"
+        );
+        let revoke = endpoint_error(
+            Endpoint::Revocation,
+            400,
+            r#"{"error":"unsupported_token_type","error_description":"token endpoint said no"}"#,
+        );
+        assert_eq!(
+            revoke,
+            "revocation endpoint: unsupported_token_type: token endpoint said no"
+        );
     }
 
     #[test]

@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::use_config;
-use crate::auth::browser::{get_with_bearer, now, now_ms};
 use crate::auth::{use_auth, AuthState};
 use crate::book::explain::{
     explain, header_rows, pretty_body, push_history, CallFacts, Explanation, HeaderRow,
     HistoryEntry, Outcome, TokenChoice,
 };
+use crate::config::use_config;
+use crate::web::clock::{now, now_ms};
+use crate::web::http::get_with_bearer;
 
 /// One finished call, as the console shows it.
 #[derive(Clone)]

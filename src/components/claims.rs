@@ -5,9 +5,10 @@ use cognito_jwt::UnverifiedToken;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::browser::{copy_text, local_date};
 use crate::inspect::claims::{rows, yes_no, Shown};
 use crate::inspect::time::{claim_relative, countdown, life_used_percent};
+use crate::web::clipboard::copy_text;
+use crate::web::clock::local_date;
 
 /// `alg`, `kid` and `typ`, with the live countdown to `exp`.
 #[component]

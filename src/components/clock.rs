@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::auth::browser::now;
+use crate::web::clock::now;
 
 /// Seconds since the epoch, ticking every second while the caller lives.
 pub fn ticking_now() -> ReadSignal<i64> {

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::browser::local_date;
 use crate::auth::session::RefreshOutcome;
 use crate::auth::{use_auth, Session};
 use crate::components::clock::ticking_now;
 use crate::config::Flow;
 use crate::inspect::time::{claim_relative, relative};
+use crate::web::clock::local_date;
 
 #[component]
 pub fn SessionSummary(

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::use_config;
-use crate::auth::browser::get_with_bearer;
 use crate::auth::urls::userinfo_endpoint;
 use crate::auth::Session;
+use crate::config::use_config;
 use crate::inspect::userinfo::{network_failure, read_answer, UserInfo};
+use crate::web::http::get_with_bearer;
 
 #[component]
 pub fn UserInfoPanel(session: Arc<Session>) -> impl IntoView {

@@ -8,8 +8,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::auth::browser::{location_href, replace_address};
 use crate::auth::use_auth;
+use crate::web::page::{location_href, replace_address};
 
 #[component]
 pub fn CallbackPage() -> impl IntoView {

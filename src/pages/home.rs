@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_config;
 use crate::auth::{use_auth, AuthState};
 use crate::components::book_console::BookConsole;
 use crate::components::notice::SessionNotice;
 use crate::components::session_summary::SessionSummary;
+use crate::config::use_config;
 use crate::config::Flow;
 
 #[component]

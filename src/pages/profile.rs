@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::app::use_config;
 use crate::auth::{use_auth, AuthState, Session};
+use crate::config::use_config;
 use cognito_jwt::{Report, UnverifiedToken};
 use leptos::task::spawn_local;
 
@@ -55,11 +55,12 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn Tokens(session: Arc<Session>) -> impl IntoView {
     let auth = use_auth();
+    let leeway = use_config().clock_skew_seconds;
     let now = ticking_now();
-    let id_report = RwSignal::new(None::<Report>);
-    let access_report = RwSignal::new(None::<Report>);
-    // The sign-in checks ran once; run them again with the clock as it is
-    // now, so the report says whether the tokens are still good.
+    // The reports sign-in (or the refresh, or the reload) made; shown at
+    // once. "Verify again" runs every check anew on request.
+    let id_report = RwSignal::new(Some(session.id_report.clone()));
+    let access_report = RwSignal::new(Some(session.access_report.clone()));
     let verify = {
         let session = session.clone();
         move || {
@@ -73,7 +74,6 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
             });
         }
     };
-    verify();
     let token_card = move |which: &'static str,
                            title: &'static str,
                            token: UnverifiedToken,
@@ -91,8 +91,8 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
                 <h2 id=heading>{title}</h2>
                 <TokenHeader token=token.clone() now />
 
-                <ClaimsTable token testid=claims_id caption now />
-                <VerificationReport report testid=verify_id />
+                <ClaimsTable token=token.clone() testid=claims_id caption now />
+                <VerificationReport report token leeway now testid=verify_id />
                 <div class="actions">
                     <button type="button" on:click=move |_| verify() disabled=move || report.with(Option::is_none)>"Verify again"</button>
                 </div>

@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use absolute_url::AbsoluteUrl;
+pub use context::{provide_config, use_config, ConfigStore, SharedConfig};
 
 /// Which OAuth flow the `flow` select preselects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,23 @@ impl Flow {
             Flow::Code => "Authorization code + PKCE",
             Flow::Implicit => "Implicit",
         }
+    }
+}
+
+/// Stored as its select value (`code`, `implicit`); any other stored text
+/// is an error, never a default.
+impl serde::Serialize for Flow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.select_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Flow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Flow, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Flow::from_select_value(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("flow {text:?} is neither code nor implicit"))
+        })
     }
 }
 
@@ -483,5 +501,6 @@ fn json_error_reason(error: &serde_json::Error) -> String {
 mod absolute_url;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
+mod context;
 #[cfg(test)]
 mod tests;
