@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use cognito_jwt::json_type;
 use serde_json::{Map, Value};
 
 use absolute_url::AbsoluteUrl;
@@ -176,7 +177,7 @@ impl Config {
         let Value::Object(map) = value else {
             return Err(ConfigError::whole(format!(
                 "config.json must be a JSON object, found {}",
-                type_name(&value)
+                json_type(&value)
             )));
         };
         Self::from_map(&map, page_origin)
@@ -222,7 +223,7 @@ impl Config {
         }
         let jwks_uri = match fields.optional_url("jwksUri")? {
             Some(uri) => uri.href,
-            None => format!("{issuer}/.well-known/jwks.json"),
+            None => cognito_jwt::pool::jwks_uri(&issuer),
         };
         let origin = page_origin.trim_end_matches('/');
         let redirect_uri = match fields.optional_url("redirectUri")? {
@@ -291,7 +292,7 @@ impl Fields<'_> {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(ConfigError::at(
                 key,
-                format!("must be a string, found {}", type_name(other)),
+                format!("must be a string, found {}", json_type(other)),
             )),
         }
     }
@@ -318,7 +319,7 @@ impl Fields<'_> {
         let Value::Array(items) = value else {
             return Err(ConfigError::at(
                 "scopes",
-                format!("must be an array of strings, found {}", type_name(value)),
+                format!("must be an array of strings, found {}", json_type(value)),
             ));
         };
         let mut scopes = Vec::with_capacity(items.len());
@@ -338,7 +339,7 @@ impl Fields<'_> {
                 other => {
                     return Err(ConfigError::at(
                         "scopes",
-                        format!("item {index} must be a string, found {}", type_name(other)),
+                        format!("item {index} must be a string, found {}", json_type(other)),
                     ))
                 }
             }
@@ -407,9 +408,7 @@ fn is_loopback(url: &AbsoluteUrl) -> bool {
 
 fn derived_issuer(region: Option<&str>, user_pool_id: Option<&str>) -> Result<String, ConfigError> {
     match (region, user_pool_id) {
-        (Some(region), Some(pool)) => {
-            Ok(format!("https://cognito-idp.{region}.amazonaws.com/{pool}"))
-        }
+        (Some(region), Some(pool)) => Ok(cognito_jwt::pool::issuer(region, pool)),
         (None, _) => Err(ConfigError::at(
             "region",
             "is required unless `issuer` is set (the issuer is derived from region and userPoolId)",
@@ -442,50 +441,29 @@ fn check_region(region: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// A user pool id is `{region}_{alphanumerics}`; a mismatch with `region`
-/// is nearly always a copy-paste slip, and would make every token fail the
-/// issuer check, so it is caught here.
+/// cognito-jwt holds the rule (shared with the authorizer and devstack);
+/// the words here name the config.json field to fix.
 fn check_user_pool_id(pool: &str, region: Option<&str>) -> Result<(), ConfigError> {
-    let Some((pool_region, suffix)) = pool.split_once('_') else {
-        return Err(ConfigError::at(
+    cognito_jwt::check_user_pool_id(pool, region).map_err(|error| match error {
+        cognito_jwt::PoolIdError::Malformed(_) => ConfigError::at(
             "userPoolId",
             format!("must look like eu-west-1_AbCdEf123, got {pool:?}"),
-        ));
-    };
-    if suffix.is_empty() || !suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ConfigError::at(
+        ),
+        cognito_jwt::PoolIdError::OtherRegion { expected, found } => ConfigError::at(
             "userPoolId",
-            format!("must look like eu-west-1_AbCdEf123, got {pool:?}"),
-        ));
-    }
-    match region {
-        Some(region) if region != pool_region => Err(ConfigError::at(
-            "userPoolId",
-            format!("belongs to region {pool_region:?} but `region` is {region:?}"),
-        )),
-        _ => Ok(()),
-    }
+            format!("belongs to region {found:?} but `region` is {expected:?}"),
+        ),
+    })
 }
 
 fn trim_slash(url: &str) -> String {
     url.trim_end_matches('/').to_owned()
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn describe(value: &Value) -> String {
     match value {
         Value::Number(n) => format!("{n}"),
-        other => type_name(other).to_owned(),
+        other => json_type(other).to_owned(),
     }
 }
 

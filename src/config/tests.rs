@@ -286,9 +286,14 @@ fn user_pool_id_must_match_its_form_and_region() {
         "must look like",
     );
     assert_error(
+        &with("userPoolId", json!("_AbCdEf123")),
+        "userPoolId",
+        "must look like",
+    );
+    assert_error(
         &with("userPoolId", json!("us-east-1_AbC")),
         "userPoolId",
-        "belongs to region",
+        "belongs to region \"us-east-1\" but `region` is \"eu-west-1\"",
     );
 }
 
