@@ -197,7 +197,8 @@ pub fn app_config_json(
     cfg
 }
 
-/// The `apis` entry of each API devstack serves (docs/contract.md §1): one
+/// The `apis` entry of each API devstack serves, `{name, url, authorizer,
+/// scopes}` (the app does not read `apis` yet; today it takes `apiUrl`): one
 /// per authorizer kind, at the paths infra/backend.yaml deploys.
 pub fn apis_json(seed: &Seed, api_url: &str) -> serde_json::Value {
     gateway::api_bases(api_url)

@@ -1,4 +1,4 @@
-//! Token minting, claim for claim as Cognito issues them (protocol page §2).
+//! Token minting, claim for claim as Cognito issues them (docs/protocol.md, "What each token holds").
 
 use std::borrow::Cow;
 

@@ -159,7 +159,7 @@ impl AppSettings {
         cognito_jwt::pool::issuer(&self.region, &self.user_pool_id)
     }
 
-    /// The file the app loads at start-up (contract §1). `redirectUri` and
+    /// The file the app loads at start-up (docs/contract.md §1). `redirectUri` and
     /// `logoutUri` are left to their defaults, the page's own origin, which
     /// is what the backend stack registers.
     pub fn config_json(&self) -> String {
