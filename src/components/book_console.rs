@@ -16,7 +16,7 @@ use crate::web::http::get_with_bearer;
 
 /// One finished call, as the console shows it.
 #[derive(Clone)]
-struct Shown {
+struct LastAnswer {
     facts: CallFacts,
     latency_ms: u32,
     headers: Vec<HeaderRow>,
@@ -57,7 +57,7 @@ fn Console(api_url: String) -> impl IntoView {
     let url = format!("{}/book", api_url.trim_end_matches('/'));
     let choice = RwSignal::new(TokenChoice::Id);
     let running = RwSignal::new(false);
-    let last = RwSignal::new(None::<Shown>);
+    let last = RwSignal::new(None::<LastAnswer>);
     let history = RwSignal::new(Vec::<HistoryEntry>::new());
     let after_expiry = RwSignal::new(None::<AfterExpiry>);
     let signed_in = move || matches!(auth.state.get(), AuthState::SignedIn(_));
@@ -120,7 +120,7 @@ fn Console(api_url: String) -> impl IntoView {
                 )
             });
             let expired = explanation.expired;
-            last.set(Some(Shown {
+            last.set(Some(LastAnswer {
                 facts,
                 latency_ms,
                 headers,
@@ -180,7 +180,7 @@ fn Console(api_url: String) -> impl IntoView {
         {move || (!signed_in() && choice.get() != TokenChoice::None).then(|| view! {
             <p class="hint">"You are not signed in, so there is no token to send: the call goes out without one."</p>
         })}
-        {move || last.get().map(|shown| view! { <Answer shown /> })}
+        {move || last.get().map(|answer| view! { <Answer answer /> })}
         {move || after_expiry.get().map(|state| {
             let call = call.clone();
             match state {
@@ -226,13 +226,13 @@ fn Console(api_url: String) -> impl IntoView {
 }
 
 #[component]
-fn Answer(shown: Shown) -> impl IntoView {
-    let Shown {
+fn Answer(answer: LastAnswer) -> impl IntoView {
+    let LastAnswer {
         facts,
         latency_ms,
         headers,
         explanation,
-    } = shown;
+    } = answer;
     let status_class = match facts.outcome {
         Outcome::Status(200..=299) => "status ok",
         _ => "status bad",
