@@ -1,5 +1,7 @@
-//! The `/book` console's logic: what a call's answer means (`explain`), the
-//! headers a page may read cross-origin, and the call history. Pure, with
-//! native tests; `components::book_console` is the browser glue.
+//! The `/book` console's logic: the call itself, start to end (`call`), and
+//! what its answer means, the headers a page may read cross-origin and the
+//! call history (`explain`). Native tests for the pure parts;
+//! `components::book_console` only shows what they return.
 
+pub mod call;
 pub mod explain;
