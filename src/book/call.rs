@@ -7,7 +7,7 @@ use cognito_jwt::UnverifiedToken;
 use leptos::prelude::GetUntracked;
 
 use crate::auth::{Auth, AuthState};
-use crate::book::explain::{
+use crate::explain::book::{
     explain, header_rows, CallFacts, Explanation, HeaderRow, HistoryEntry, Outcome, TokenChoice,
 };
 use crate::web::clock::{now, now_ms};

@@ -1,7 +1,4 @@
-//! The `/book` console's logic: the call itself, start to end (`call`), and
-//! what its answer means, the headers a page may read cross-origin and the
-//! call history (`explain`). Native tests for the pure parts;
-//! `components::book_console` only shows what they return.
+//! The `/book` use case: the call itself, start to end. Its answer is
+//! explained by `explain::book`; `components::book_console` only shows.
 
 pub mod call;
-pub mod explain;

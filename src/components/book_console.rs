@@ -7,8 +7,8 @@ use leptos::task::spawn_local;
 
 use crate::auth::{use_auth, AuthState};
 use crate::book::call::{call_book, pick_bearer, refresh_after_expiry, AfterExpiry, LastAnswer};
-use crate::book::explain::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
 use crate::config::use_config;
+use crate::explain::book::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
 use crate::web::clock::now;
 
 #[component]
@@ -113,7 +113,7 @@ fn Console(api_url: String) -> impl IntoView {
                     <p class="notice warn" data-testid="book-refresh" role="status">"The token had expired: refreshing the session…"</p>
                 }.into_any(),
                 AfterExpiry::Refreshed(exp) => {
-                    let when = exp.map(|e| format!(" The new access token expires in {}.", crate::inspect::time::span(e - now()))).unwrap_or_default();
+                    let when = exp.map(|e| format!(" The new access token expires in {}.", crate::explain::time::span(e - now()))).unwrap_or_default();
                     view! {
                         <div class="notice ok" data-testid="book-refresh" role="status">
                             <span>"The session was refreshed once with the refresh token." {when} " "</span>

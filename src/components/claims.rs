@@ -5,8 +5,8 @@ use cognito_jwt::{TokenUse, UnverifiedToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::inspect::claims::{rows, yes_no, Shown};
-use crate::inspect::time::{claim_relative, countdown, life_used_percent};
+use crate::explain::claims::{rows, yes_no, Shown};
+use crate::explain::time::{claim_relative, countdown, life_used_percent};
 use crate::web::clipboard::copy_text;
 use crate::web::clock::local_date;
 

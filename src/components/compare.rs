@@ -3,7 +3,7 @@
 use cognito_jwt::{TokenUse, UnverifiedToken};
 use leptos::prelude::*;
 
-use crate::inspect::compare::{presence, BOOK_NEEDS};
+use crate::explain::compare::{presence, BOOK_NEEDS};
 
 #[component]
 pub fn CompareTokens(id: UnverifiedToken, access: UnverifiedToken) -> impl IntoView {
