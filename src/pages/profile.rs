@@ -23,7 +23,16 @@ use crate::components::userinfo::UserInfoPanel;
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
+    let flow = config.response_type;
     let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
+    // Signed out with no message to read (expired, failed): go sign in. An
+    // effect, so drawing the page never navigates.
+    Effect::new(move |_| {
+        if matches!(auth.state.get(), AuthState::SignedOut) && auth.notice.get_untracked().is_none()
+        {
+            auth.begin_sign_in(flow, "/profile");
+        }
+    });
     view! {
         <section class="page" data-testid="profile">
             <h1>"Profile"</h1>
@@ -32,11 +41,6 @@ pub fn ProfilePage() -> impl IntoView {
                 AuthState::SignedIn(session) => view! { <Tokens session /> }.into_any(),
                 AuthState::Checking => view! { <p role="status">"Checking your stored session…"</p> }.into_any(),
                 AuthState::SignedOut => {
-                    // With a message to read (expired, failed), stay; else go sign in.
-                    if auth.notice.get_untracked().is_none() {
-                        auth.begin_sign_in(config.response_type, "/profile");
-                    }
-                    let flow = config.response_type;
                     view! {
                         <p>"This page shows your tokens once you are signed in."</p>
                         <button type="button" class="primary" data-testid="profile-sign-in"
