@@ -77,7 +77,7 @@ pub struct Received {
 /// Explains a received answer to a call that sent `bearer` as `choice`.
 pub fn answer(
     choice: TokenChoice,
-    bearer: Option<&Bearer>,
+    bearer: Option<Bearer>,
     received: Received,
     latency_ms: u32,
 ) -> LastAnswer {
@@ -85,8 +85,8 @@ pub fn answer(
         choice,
         outcome: received.outcome,
         body: received.body,
-        token_expired: bearer.is_some_and(|b| b.expired),
-        token_scopes: bearer.map(|b| b.scopes.clone()).unwrap_or_default(),
+        token_expired: bearer.as_ref().is_some_and(|b| b.expired),
+        token_scopes: bearer.map(|b| b.scopes).unwrap_or_default(),
     };
     let explanation = explain(&facts);
     LastAnswer {
@@ -120,7 +120,7 @@ pub async fn call_book(url: &str, choice: TokenChoice, bearer: Option<Bearer>) -
             headers: Vec::new(),
         },
     };
-    answer(choice, bearer.as_ref(), received, latency)
+    answer(choice, bearer, received, latency)
 }
 
 /// What the one refresh after an expired-token 401 did.
@@ -186,7 +186,7 @@ mod tests {
         let (raw, parsed) = token(json!({"exp": 100, "scope": "email"}));
         let bearer = Bearer::new(&raw, &parsed, 200);
         let body = r#"{"message":"Unauthorized"}"#;
-        let last = answer(TokenChoice::Access, Some(&bearer), received(401, body), 12);
+        let last = answer(TokenChoice::Access, Some(bearer), received(401, body), 12);
         assert!(last.facts.token_expired);
         assert_eq!(last.facts.token_scopes, ["email"]);
         assert!(last.explanation.expired);
