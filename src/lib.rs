@@ -7,7 +7,7 @@ pub mod auth;
 pub mod book;
 mod boot;
 mod components;
-pub mod inspect;
+pub mod explain;
 mod pages;
 pub mod web;
 

@@ -1,5 +1,4 @@
-//! The `/book` console's logic: what a call's answer means (`explain`), the
-//! headers a page may read cross-origin, and the call history. Pure, with
-//! native tests; `components::book_console` is the browser glue.
+//! The `/book` use case: the call itself, start to end. Its answer is
+//! explained by `explain::book`; `components::book_console` only shows.
 
-pub mod explain;
+pub mod call;

@@ -6,30 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::{use_auth, AuthState};
-use crate::book::explain::{
-    explain, header_rows, pretty_body, push_history, CallFacts, Explanation, HeaderRow,
-    HistoryEntry, Outcome, TokenChoice,
-};
+use crate::book::call::{call_book, pick_bearer, refresh_after_expiry, AfterExpiry, LastAnswer};
 use crate::config::use_config;
-use crate::web::clock::{now, now_ms};
-use crate::web::http::get_with_bearer;
-
-/// One finished call, as the console shows it.
-#[derive(Clone)]
-struct Shown {
-    facts: CallFacts,
-    latency_ms: u32,
-    headers: Vec<HeaderRow>,
-    explanation: Explanation,
-}
-
-/// What the automatic refresh after an expired-token 401 did.
-#[derive(Clone)]
-enum AfterExpiry {
-    Refreshing,
-    Refreshed(Option<i64>),
-    Failed(String),
-}
+use crate::explain::book::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
+use crate::web::clock::now;
 
 #[component]
 pub fn BookConsole() -> impl IntoView {
@@ -57,7 +37,7 @@ fn Console(api_url: String) -> impl IntoView {
     let url = format!("{}/book", api_url.trim_end_matches('/'));
     let choice = RwSignal::new(TokenChoice::Id);
     let running = RwSignal::new(false);
-    let last = RwSignal::new(None::<Shown>);
+    let last = RwSignal::new(None::<LastAnswer>);
     let history = RwSignal::new(Vec::<HistoryEntry>::new());
     let after_expiry = RwSignal::new(None::<AfterExpiry>);
     let signed_in = move || matches!(auth.state.get(), AuthState::SignedIn(_));
@@ -65,76 +45,21 @@ fn Console(api_url: String) -> impl IntoView {
     let call_url = url.clone();
     let call = move |refresh_allowed: bool| {
         let url = call_url.clone();
-        let chosen = choice.get_untracked();
-        let session = match auth.state.get_untracked() {
-            AuthState::SignedIn(session) => Some(session),
-            _ => None,
-        };
-        let token = session.as_ref().and_then(|s| match chosen {
-            TokenChoice::Id => Some((s.tokens.id_token.expose().to_owned(), &s.id)),
-            TokenChoice::Access => Some((s.tokens.access_token.expose().to_owned(), &s.access)),
-            TokenChoice::None => None,
-        });
-        let token_expired = token
-            .as_ref()
-            .and_then(|(_, t)| t.exp())
-            .is_some_and(|exp| exp <= now());
-        let token_scopes: Vec<String> = token
-            .as_ref()
-            .map(|(_, t)| t.scopes().into_iter().map(str::to_owned).collect())
-            .unwrap_or_default();
-        let raw = token.map(|(raw, _)| raw);
+        let choice = choice.get_untracked();
+        let bearer = pick_bearer(auth, choice);
         running.set(true);
         if refresh_allowed {
             after_expiry.set(None);
         }
         spawn_local(async move {
-            let started = now_ms();
-            let answer = get_with_bearer(&url, raw.as_deref()).await;
-            let latency_ms = (now_ms() - started).max(0.0).round() as u32;
-            let (outcome, body, headers) = match &answer {
-                Ok(a) => (
-                    Outcome::Status(a.status),
-                    a.body.clone(),
-                    header_rows(|n| a.header(n)),
-                ),
-                Err(()) => (Outcome::NetworkError, String::new(), Vec::new()),
-            };
-            let facts = CallFacts {
-                choice: chosen,
-                outcome,
-                body,
-                token_expired,
-                token_scopes,
-            };
-            let explanation = explain(&facts);
-            history.update(|h| {
-                push_history(
-                    h,
-                    HistoryEntry {
-                        choice: chosen,
-                        outcome,
-                        latency_ms,
-                        title: explanation.title.clone(),
-                    },
-                )
-            });
-            let expired = explanation.expired;
-            last.set(Some(Shown {
-                facts,
-                latency_ms,
-                headers,
-                explanation,
-            }));
+            let answer = call_book(&url, choice, bearer).await;
+            history.update(|h| push_history(h, answer.history_entry()));
+            let expired = answer.explanation.expired;
+            last.set(Some(answer));
             running.set(false);
-            // Refresh once; the user decides whether to call again.
             if expired && refresh_allowed {
                 after_expiry.set(Some(AfterExpiry::Refreshing));
-                let result = match auth.refresh().await {
-                    Ok(outcome) => AfterExpiry::Refreshed(outcome.access_expires_at),
-                    Err(error) => AfterExpiry::Failed(error),
-                };
-                after_expiry.try_set(Some(result));
+                after_expiry.try_set(Some(refresh_after_expiry(auth).await));
             }
         });
     };
@@ -180,7 +105,7 @@ fn Console(api_url: String) -> impl IntoView {
         {move || (!signed_in() && choice.get() != TokenChoice::None).then(|| view! {
             <p class="hint">"You are not signed in, so there is no token to send: the call goes out without one."</p>
         })}
-        {move || last.get().map(|shown| view! { <Answer shown /> })}
+        {move || last.get().map(|answer| view! { <Answer answer /> })}
         {move || after_expiry.get().map(|state| {
             let call = call.clone();
             match state {
@@ -188,7 +113,7 @@ fn Console(api_url: String) -> impl IntoView {
                     <p class="notice warn" data-testid="book-refresh" role="status">"The token had expired: refreshing the session…"</p>
                 }.into_any(),
                 AfterExpiry::Refreshed(exp) => {
-                    let when = exp.map(|e| format!(" The new access token expires in {}.", crate::inspect::time::span(e - now()))).unwrap_or_default();
+                    let when = exp.map(|e| format!(" The new access token expires in {}.", crate::explain::time::span(e - now()))).unwrap_or_default();
                     view! {
                         <div class="notice ok" data-testid="book-refresh" role="status">
                             <span>"The session was refreshed once with the refresh token." {when} " "</span>
@@ -226,13 +151,13 @@ fn Console(api_url: String) -> impl IntoView {
 }
 
 #[component]
-fn Answer(shown: Shown) -> impl IntoView {
-    let Shown {
+fn Answer(answer: LastAnswer) -> impl IntoView {
+    let LastAnswer {
         facts,
         latency_ms,
         headers,
         explanation,
-    } = shown;
+    } = answer;
     let status_class = match facts.outcome {
         Outcome::Status(200..=299) => "status ok",
         _ => "status bad",

@@ -1,12 +1,12 @@
 //! One token for people: its header, a live expiry countdown, every claim
 //! (`<tr data-claim=NAME>`) rendered by kind, and the raw token on request.
 
-use cognito_jwt::UnverifiedToken;
+use cognito_jwt::{TokenUse, UnverifiedToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::inspect::claims::{rows, yes_no, Shown};
-use crate::inspect::time::{claim_relative, countdown, life_used_percent};
+use crate::explain::claims::{rows, yes_no, Shown};
+use crate::explain::time::{claim_relative, countdown, life_used_percent};
 use crate::web::clipboard::copy_text;
 use crate::web::clock::local_date;
 
@@ -104,7 +104,7 @@ pub fn ClaimsTable(
 
 /// The compact token, hidden until asked for, with a copy button.
 #[component]
-pub fn RawToken(raw: String, which: &'static str) -> impl IntoView {
+pub fn RawToken(raw: String, which: TokenUse) -> impl IntoView {
     let shown = RwSignal::new(false);
     let copied = RwSignal::new(None::<Result<(), String>>);
     let raw = StoredValue::new(raw);
@@ -121,7 +121,7 @@ pub fn RawToken(raw: String, which: &'static str) -> impl IntoView {
         let payload = pieces.next().unwrap_or_default().to_owned();
         let signature = pieces.next().unwrap_or_default().to_owned();
         view! {
-            <pre class="raw-token" data-testid=format!("raw-{which}")><span class="jwt-h">{header}</span>"."<span class="jwt-p">{payload}</span>"."<span class="jwt-s">{signature}</span></pre>
+            <pre class="raw-token" data-testid=format!("raw-{}", which.as_str())><span class="jwt-h">{header}</span>"."<span class="jwt-p">{payload}</span>"."<span class="jwt-s">{signature}</span></pre>
         }
     };
     view! {

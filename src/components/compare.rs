@@ -1,9 +1,9 @@
 //! ID token vs access token, side by side, and which one `/book` needs.
 
-use cognito_jwt::UnverifiedToken;
+use cognito_jwt::{TokenUse, UnverifiedToken};
 use leptos::prelude::*;
 
-use crate::inspect::compare::{presence, BOOK_NEEDS};
+use crate::explain::compare::{presence, BOOK_NEEDS};
 
 #[component]
 pub fn CompareTokens(id: UnverifiedToken, access: UnverifiedToken) -> impl IntoView {
@@ -30,10 +30,9 @@ pub fn CompareTokens(id: UnverifiedToken, access: UnverifiedToken) -> impl IntoV
     let needs = BOOK_NEEDS
         .iter()
         .map(|need| {
-            let token = if need.token == "id" {
-                "ID token"
-            } else {
-                "access token"
+            let token = match need.token {
+                TokenUse::Id => "ID token",
+                TokenUse::Access => "access token",
             };
             view! {
                 <tr data-authorizer=need.authorizer>

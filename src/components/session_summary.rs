@@ -9,7 +9,7 @@ use crate::auth::session::RefreshOutcome;
 use crate::auth::{use_auth, Session};
 use crate::components::clock::ticking_now;
 use crate::config::Flow;
-use crate::inspect::time::{claim_relative, relative};
+use crate::explain::time::{claim_relative, relative};
 use crate::web::clock::local_date;
 
 #[component]

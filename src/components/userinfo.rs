@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::auth::urls::userinfo_endpoint;
 use crate::auth::Session;
 use crate::config::use_config;
-use crate::inspect::userinfo::{network_failure, read_answer, UserInfo};
+use crate::explain::userinfo::{network_failure, read_answer, UserInfo};
 use crate::web::http::get_with_bearer;
 
 #[component]

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::auth::{use_auth, AuthState, Session};
 use crate::config::use_config;
-use cognito_jwt::{Report, UnverifiedToken};
+use cognito_jwt::{Report, TokenUse, UnverifiedToken};
 use leptos::task::spawn_local;
 
 use crate::components::book_console::BookConsole;
@@ -23,7 +23,16 @@ use crate::components::userinfo::UserInfoPanel;
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
+    let flow = config.response_type;
     let signed_in = Memo::new(move |_| matches!(auth.state.get(), AuthState::SignedIn(_)));
+    // Signed out with no message to read (expired, failed): go sign in. An
+    // effect, so drawing the page never navigates.
+    Effect::new(move |_| {
+        if matches!(auth.state.get(), AuthState::SignedOut) && auth.notice.get_untracked().is_none()
+        {
+            auth.begin_sign_in(flow, "/profile");
+        }
+    });
     view! {
         <section class="page" data-testid="profile">
             <h1>"Profile"</h1>
@@ -32,11 +41,6 @@ pub fn ProfilePage() -> impl IntoView {
                 AuthState::SignedIn(session) => view! { <Tokens session /> }.into_any(),
                 AuthState::Checking => view! { <p role="status">"Checking your stored session…"</p> }.into_any(),
                 AuthState::SignedOut => {
-                    // With a message to read (expired, failed), stay; else go sign in.
-                    if auth.notice.get_untracked().is_none() {
-                        auth.begin_sign_in(config.response_type, "/profile");
-                    }
-                    let flow = config.response_type;
                     view! {
                         <p>"This page shows your tokens once you are signed in."</p>
                         <button type="button" class="primary" data-testid="profile-sign-in"
@@ -74,20 +78,20 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
             });
         }
     };
-    let token_card = move |which: &'static str,
+    let token_card = move |which: TokenUse,
                            title: &'static str,
                            token: UnverifiedToken,
                            raw: String,
                            report: RwSignal<Option<Report>>| {
         let verify = verify.clone();
         let (verify_id, claims_id, caption) = match which {
-            "id" => ("verify-id", "claims-id", "ID token claims"),
-            _ => ("verify-access", "claims-access", "Access token claims"),
+            TokenUse::Id => ("verify-id", "claims-id", "ID token claims"),
+            TokenUse::Access => ("verify-access", "claims-access", "Access token claims"),
         };
-        let heading = format!("{which}-title");
+        let heading = format!("{}-title", which.as_str());
         let labelled_by = heading.clone();
         view! {
-            <section class="card token" aria-labelledby=labelled_by data-token=which>
+            <section class="card token" aria-labelledby=labelled_by data-token=which.as_str()>
                 <h2 id=heading>{title}</h2>
                 <TokenHeader token=token.clone() now />
 
@@ -103,8 +107,8 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
     view! {
         <SessionSummary session=session.clone() now />
         <div class="grid-2 tokens">
-            {token_card("id", "ID token", session.id.clone(), session.tokens.id_token.expose().to_owned(), id_report)}
-            {token_card("access", "Access token", session.access.clone(), session.tokens.access_token.expose().to_owned(), access_report)}
+            {token_card(TokenUse::Id, "ID token", session.id.clone(), session.tokens.id_token.expose().to_owned(), id_report)}
+            {token_card(TokenUse::Access, "Access token", session.access.clone(), session.tokens.access_token.expose().to_owned(), access_report)}
         </div>
         <CompareTokens id=session.id.clone() access=session.access.clone() />
         <UserInfoPanel session=session.clone() />

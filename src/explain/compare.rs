@@ -1,6 +1,7 @@
 //! ID token vs access token: which claims each one carries, and which one
 //! the `/book` endpoint needs under each kind of authorizer, and why.
 
+use cognito_jwt::TokenUse;
 use serde_json::{Map, Value};
 
 /// One claim name and whether each token has it.
@@ -38,8 +39,8 @@ pub fn presence(id: &Map<String, Value>, access: &Map<String, Value>) -> Vec<Pre
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Need {
     pub authorizer: &'static str,
-    /// `id`, `access`: the `book-token` option to choose.
-    pub token: &'static str,
+    /// The token to choose in the `book-token` select.
+    pub token: TokenUse,
     pub why: &'static str,
 }
 
@@ -47,17 +48,17 @@ pub struct Need {
 pub const BOOK_NEEDS: [Need; 3] = [
     Need {
         authorizer: "Cognito user pool authorizer, no OAuth scopes on the method",
-        token: "id",
+        token: TokenUse::Id,
         why: "Without method scopes API Gateway treats the token as an ID token and checks its aud against the app client: an access token has no aud, so it gets a 401.",
     },
     Need {
         authorizer: "Cognito user pool authorizer with OAuth scopes (e.g. books/read)",
-        token: "access",
+        token: TokenUse::Access,
         why: "With method scopes only an access token sharing at least one scope passes; an ID token has no scope claim, so it gets a 401.",
     },
     Need {
         authorizer: "Lambda TOKEN authorizer (this demo's: scope email allows GET /book)",
-        token: "access",
+        token: TokenUse::Access,
         why: "The Lambda verifies the access token itself and turns its scopes into an IAM policy: a valid token without the scope gets an explicit deny, a 403; a bad or missing token a 401.",
     },
 ];
@@ -92,7 +93,7 @@ mod tests {
     #[test]
     fn book_needs_the_id_token_only_without_scopes() {
         let tokens: Vec<_> = BOOK_NEEDS.iter().map(|n| n.token).collect();
-        assert_eq!(tokens, ["id", "access", "access"]);
+        assert_eq!(tokens, [TokenUse::Id, TokenUse::Access, TokenUse::Access]);
         assert!(BOOK_NEEDS.iter().all(|n| !n.why.is_empty()));
     }
 }

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::explain::tone::Tone;
+
 /// Which token the call sent (the `book-token` select).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenChoice {
@@ -63,23 +65,6 @@ pub struct CallFacts {
     pub token_expired: bool,
     /// The sent token's scopes (empty for an ID token or no token).
     pub token_scopes: Vec<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    Ok,
-    Warn,
-    Bad,
-}
-
-impl Tone {
-    pub fn class(self) -> &'static str {
-        match self {
-            Tone::Ok => "ok",
-            Tone::Warn => "warn",
-            Tone::Bad => "bad",
-        }
-    }
 }
 
 /// The console's explanation of one answer.
