@@ -27,18 +27,6 @@ pub fn session_gate(id: &Report, access: &Report) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether expiry is the only thing wrong with a stored session's reports,
-/// so that a refresh may save it; any other failure ends it.
-pub fn only_expired(id: &Report, access: &Report) -> bool {
-    let failures = || {
-        id.checks
-            .iter()
-            .chain(&access.checks)
-            .filter(|c| c.outcome.is_fail())
-    };
-    failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,22 +70,5 @@ mod tests {
         assert!(error.starts_with("signature: "), "{error}");
         assert!(error.ends_with("(ID token)"), "{error}");
         assert!(session_gate(&valid(), &Report::new()).is_err());
-    }
-
-    #[test]
-    fn only_an_expiry_may_be_saved_by_a_refresh() {
-        let expired = report(vec![
-            Check::pass(CheckKind::Signature, "ok"),
-            Check::fail(CheckKind::Expiry, "exp is past"),
-        ]);
-        let forged = report(vec![
-            Check::fail(CheckKind::Signature, "does not match"),
-            Check::fail(CheckKind::Expiry, "exp is past"),
-        ]);
-        assert!(only_expired(&expired, &valid()));
-        assert!(only_expired(&expired, &expired));
-        assert!(!only_expired(&valid(), &valid()), "nothing is wrong");
-        assert!(!only_expired(&forged, &valid()), "a bad signature too");
-        assert!(!only_expired(&expired, &forged));
     }
 }

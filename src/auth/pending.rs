@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pkce::constant_time_eq;
 use super::secret::Secret;
 use crate::config::Flow;
+use cognito_jwt::constant_time_eq;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {

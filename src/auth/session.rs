@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 
 use super::callback::parse_callback;
 use super::expect::expectations;
-use super::gate::{only_expired, session_gate};
+use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
@@ -30,7 +30,7 @@ use super::tokens::{
     check_token_response, endpoint_error, same_user, Endpoint, TokenResponse, TokenSet,
 };
 use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
-use super::verify::{parse_and_verify, KeyCache, Verified};
+use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 use crate::web::clock::now;
 use crate::web::http::post_form;
@@ -202,7 +202,7 @@ impl Checked {
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
     fn only_expired(&self) -> bool {
-        only_expired(&self.id.report, &self.access.report)
+        cognito_jwt::only_expired([&self.id.report, &self.access.report])
     }
 
     /// The session, keeping the tokens as parsed for their verification.
@@ -422,25 +422,17 @@ impl Auth {
         let id_expect = expectations(&config, TokenUse::Id, nonce, at_hash_of);
         let access_expect = expectations(&config, TokenUse::Access, None, None);
         // One fetch of the key set (if it is not cached yet), then both
-        // tokens at once: they share the key, imported once.
+        // tokens at once: they share the key, imported once, and a refetch.
         keys.prefetch(&config.jwks_uri).await;
         perf::verify_started();
-        let (id, access) = futures::join!(
-            parse_and_verify(
-                tokens.id_token.expose(),
-                &id_expect,
-                now,
-                &keys,
-                &config.jwks_uri
-            ),
-            parse_and_verify(
-                tokens.access_token.expose(),
-                &access_expect,
-                now,
-                &keys,
-                &config.jwks_uri
-            ),
-        );
+        let (id, access) = parse_and_verify_pair(
+            (tokens.id_token.expose(), &id_expect),
+            (tokens.access_token.expose(), &access_expect),
+            now,
+            &keys,
+            &config.jwks_uri,
+        )
+        .await;
         perf::verify_finished();
         Checked { tokens, id, access }
     }
