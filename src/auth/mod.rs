@@ -9,6 +9,7 @@
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 pub mod callback;
+pub mod error;
 pub mod expect;
 pub mod gate;
 pub mod lifecycle;
@@ -23,4 +24,5 @@ pub mod tokens;
 pub mod urls;
 pub mod verify;
 
+pub use error::AuthError;
 pub use session::{use_auth, Auth, AuthState, Notice, NoticeKind, Session};

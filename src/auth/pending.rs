@@ -19,7 +19,7 @@ pub struct PendingSignIn {
     pub return_to: String,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StateError {
     /// No sign-in was started in this tab, or its response was already used.
     NothingPending,

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::callback::parse_callback;
+use super::error::AuthError;
 use super::expect::expectations;
 use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
@@ -145,8 +146,8 @@ pub enum AuthState {
 
 /// Why a refresh brought no new tokens.
 enum RefreshError {
-    /// The session cannot be refreshed: the `auth-error`-style reason.
-    Failed(String),
+    /// The session cannot be refreshed, and why.
+    Failed(AuthError),
     /// The session moved on meanwhile (sign-out began, another tab
     /// refreshed or signed out): the result is dropped, nothing is written.
     Dropped,
@@ -167,7 +168,7 @@ pub struct Auth {
     pub notice: RwSignal<Option<Notice>>,
     pub refreshing: RwSignal<bool>,
     /// What the last on-demand or scheduled refresh brought.
-    pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
+    pub last_refresh: RwSignal<Option<Result<RefreshOutcome, AuthError>>>,
     /// The app's one configuration store (see `config::provide_config`).
     config: ConfigStore,
 }
@@ -196,7 +197,7 @@ struct Checked {
 
 impl Checked {
     /// `Ok` only if both reports are valid (see `gate`).
-    fn gate(&self) -> Result<(), String> {
+    fn gate(&self) -> Result<(), AuthError> {
         session_gate(&self.id.report, &self.access.report)
     }
 
@@ -208,8 +209,8 @@ impl Checked {
     /// The session, keeping the tokens as parsed for their verification.
     /// A token that did not parse has an invalid report, so this only fails
     /// for a set the gate refused.
-    fn into_session(self) -> Result<Session, String> {
-        let unparsed = |which| format!("signature: the {which} is not a well-formed JWT");
+    fn into_session(self) -> Result<Session, AuthError> {
+        let unparsed = |token| AuthError::NotAJwt { token };
         Ok(Session {
             id: self.id.token.ok_or_else(|| unparsed("ID token"))?,
             access: self.access.token.ok_or_else(|| unparsed("access token"))?,
@@ -298,12 +299,13 @@ impl Auth {
         }
     }
 
-    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, String> {
+    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, AuthError> {
         let config = self.config();
-        let state = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
-        let nonce = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
+        let random = |count| random_bytes(count).map_err(AuthError::Browser);
+        let state = random_token_from_bytes(&random(STATE_BYTES)?);
+        let nonce = random_token_from_bytes(&random(STATE_BYTES)?);
         let verifier = match flow {
-            Flow::Code => Some(verifier_from_bytes(&random_bytes(VERIFIER_BYTES)?)),
+            Flow::Code => Some(verifier_from_bytes(&random(VERIFIER_BYTES)?)),
             Flow::Implicit => None,
         };
         let challenge = verifier.as_deref().map(challenge_s256);
@@ -323,16 +325,16 @@ impl Auth {
             verifier: verifier.map(Secret::new),
             return_to: safe_return_to(return_to),
         };
-        storage::store(Area::Session, PENDING_KEY, &pending)?;
+        storage::store(Area::Session, PENDING_KEY, &pending).map_err(AuthError::Browser)?;
         Ok(url)
     }
 
     /// Completes sign-in from the callback address (query and fragment).
-    /// Returns the page to show, or the `auth-error` text. The pending
+    /// Returns the page to show, or why not (the `auth-error` text). The pending
     /// secrets are consumed whatever happens, so a response works once.
-    pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
+    pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, AuthError> {
         let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
-        let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
+        let params = parse_callback(query, fragment)?;
         let (tokens, pending) = match pair(params, pending)? {
             Paired::Code {
                 code,
@@ -368,13 +370,13 @@ impl Auth {
         // A new sign-in replaces whatever session there was, so it takes
         // no ticket; only a sign-out that began meanwhile stops it.
         if !self.start_session(checked.into_session()?, None) {
-            return Err("state: sign-out began meanwhile".into());
+            return Err(AuthError::SignOutBegan);
         }
         self.notice.set(None);
         Ok(pending.return_to)
     }
 
-    async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, String> {
+    async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, AuthError> {
         let config = self.config();
         let response = self
             .token_request(&[
@@ -394,21 +396,22 @@ impl Auth {
     }
 
     /// A POST to the token endpoint for this public client (`client_id` is
-    /// added); a 200 is parsed, anything else becomes the `auth-error` text.
-    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<TokenResponse, String> {
+    /// added); a 200 is parsed, anything else is an error.
+    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<TokenResponse, AuthError> {
         let config = self.config();
         let mut pairs = vec![("client_id", config.client_id.as_str())];
         pairs.extend_from_slice(grant);
         let (status, body) = post_form(&token_endpoint(&config), &pairs)
             .await
-            .map_err(|e| format!("token endpoint: {e}"))?;
+            .map_err(AuthError::TokenEndpointUnreachable)?;
         if status != 200 {
-            return Err(endpoint_error(Endpoint::Token, status, &body));
+            return Err(AuthError::Refused(endpoint_error(
+                Endpoint::Token,
+                status,
+                &body,
+            )));
         }
-        TokenResponse::parse(&body).ok_or_else(|| {
-            "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
-                .to_owned()
-        })
+        TokenResponse::parse(&body).ok_or(AuthError::NotATokenResponse)
     }
 
     /// Verifies both tokens. `nonce` is checked at sign-in only: refreshed
@@ -553,7 +556,9 @@ impl Auth {
                 Ok(session) => {
                     self.start_session(session, Some(ticket));
                 }
-                Err(error) => self.end_session(Some(Notice::new(NoticeKind::Bad, error))),
+                Err(error) => {
+                    self.end_session(Some(Notice::new(NoticeKind::Bad, error.to_string())))
+                }
             }
             return;
         }
@@ -576,7 +581,10 @@ impl Auth {
             }
             return;
         }
-        let reason = checked.gate().err().unwrap_or_else(|| "unknown".into());
+        let reason = checked
+            .gate()
+            .err()
+            .map_or_else(|| "unknown".to_owned(), |e| e.to_string());
         self.end_session(Some(Notice::new(
             NoticeKind::Bad,
             format!(
@@ -641,12 +649,12 @@ impl Auth {
     }
 
     /// A `refresh_token` grant for the current session; one at a time.
-    pub async fn refresh(&self) -> Result<RefreshOutcome, String> {
+    pub async fn refresh(&self) -> Result<RefreshOutcome, AuthError> {
         let AuthState::SignedIn(session) = self.state.get_untracked() else {
-            return Err("not signed in".into());
+            return Err(AuthError::NotSignedIn);
         };
         if self.refreshing.get_untracked() {
-            return Err("a refresh is already running".into());
+            return Err(AuthError::RefreshRunning);
         }
         self.refreshing.set(true);
         let result = self.refresh_tokens(&session.tokens, self.ticket()).await;
@@ -656,7 +664,7 @@ impl Auth {
             Err(RefreshError::Failed(error)) => Err(error),
             Err(RefreshError::Dropped) => match self.picked_up(&session.tokens) {
                 Some(outcome) => Ok(outcome),
-                None => return Err("the session ended while the refresh ran".into()),
+                None => return Err(AuthError::SessionEnded),
             },
         };
         self.last_refresh.set(Some(outcome.clone()));
@@ -718,7 +726,7 @@ impl Auth {
         let refresh_token = tokens
             .refresh_token
             .as_ref()
-            .ok_or_else(|| Failed("this session has no refresh token (implicit sign-in)".into()))?;
+            .ok_or(Failed(AuthError::NoRefreshToken))?;
         if !self.may_apply(ticket) {
             return Err(Dropped);
         }
@@ -813,17 +821,22 @@ impl Auth {
         });
     }
 
-    async fn revoke(&self, token: &Secret) -> Result<(), String> {
+    async fn revoke(&self, token: &Secret) -> Result<(), AuthError> {
         let config = self.config();
         let (status, body) = post_form(
             &revoke_endpoint(&config),
             &[("token", token.expose()), ("client_id", &config.client_id)],
         )
-        .await?;
+        .await
+        .map_err(AuthError::RevocationUnreachable)?;
         if status == 200 {
             Ok(())
         } else {
-            Err(endpoint_error(Endpoint::Revocation, status, &body))
+            Err(AuthError::Refused(endpoint_error(
+                Endpoint::Revocation,
+                status,
+                &body,
+            )))
         }
     }
 

@@ -132,7 +132,7 @@ fn Console(api_url: String) -> impl IntoView {
                 after_expiry.set(Some(AfterExpiry::Refreshing));
                 let result = match auth.refresh().await {
                     Ok(outcome) => AfterExpiry::Refreshed(outcome.access_expires_at),
-                    Err(error) => AfterExpiry::Failed(error),
+                    Err(error) => AfterExpiry::Failed(error.to_string()),
                 };
                 after_expiry.try_set(Some(result));
             }
