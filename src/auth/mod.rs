@@ -2,9 +2,10 @@
 //!
 //! The protocol pieces are plain Rust with native tests (`pkce`, `urls`,
 //! `callback`, `pending`, `pairing`, `gate`, `expect`, `tokens`,
-//! `schedule`, `lifecycle`, `tabs`); `verify` keeps the key set and runs
-//! the checks through the browser edge (`crate::web`); `session` ties them
-//! into the app's auth state.
+//! `schedule`, `lifecycle`, `tabs`, `error`); `verify` keeps the key set
+//! and runs the checks, and `token_client` calls the OAuth endpoints,
+//! through the browser edge (`crate::web`); `session` ties them into the
+//! app's auth state, and `sign_out` ends it.
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
@@ -19,7 +20,9 @@ pub mod pkce;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+pub mod sign_out;
 pub mod tabs;
+pub mod token_client;
 pub mod tokens;
 pub mod urls;
 pub mod verify;

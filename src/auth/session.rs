@@ -1,6 +1,7 @@
 //! The app's auth state and everything that changes it: starting sign-in,
-//! completing it on `/callback`, restoring a stored session on reload,
-//! refreshing, and signing out.
+//! completing it on `/callback`, restoring a stored session on reload and
+//! refreshing. The OAuth endpoints are called through `token_client`;
+//! signing out lives in `sign_out`.
 //!
 //! One rule runs through it: a session exists only after both tokens passed
 //! every check, and a failed sign-in never touches the session there was.
@@ -27,19 +28,17 @@ use super::pkce::{
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
 use super::tabs::{compare, Stored};
-use super::tokens::{
-    check_token_response, endpoint_error, same_user, Endpoint, TokenResponse, TokenSet,
-};
-use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
+use super::token_client::{exchange_code, refresh_grant};
+use super::tokens::{same_user, TokenSet};
+use super::urls::{authorize_url, AuthorizeRequest};
 use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 use crate::web::clock::now;
-use crate::web::http::post_form;
 use crate::web::page::navigate_away;
 use crate::web::perf;
 use crate::web::random::random_bytes;
 use crate::web::storage::{self, Area};
-use crate::web::timers::{self, within};
+use crate::web::timers;
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
@@ -50,10 +49,6 @@ const NOTICE_KEY: &str = "cognito-spa.notice";
 /// With `tokenStorage: "local"`, the tab holding this lock is the one that
 /// refreshes; the others take its result.
 const REFRESH_LOCK: &str = "cognito-spa.refresh";
-/// Sign-out waits this long for `/oauth2/revoke`, then leaves anyway: the
-/// tokens are gone from storage already, and a hung request must not keep
-/// the user from reaching `/logout`.
-const REVOKE_LIMIT_MS: i32 = 4_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -70,7 +65,7 @@ pub struct Notice {
 }
 
 impl Notice {
-    fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
+    pub(super) fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
         Notice {
             kind,
             text: text.into(),
@@ -107,7 +102,8 @@ impl Notice {
         Notice::from_text(&stored)
     }
 
-    fn keep(&self) {
+    /// Keeps the notice for the next page of this tab.
+    pub(super) fn keep(&self) {
         let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
     }
 }
@@ -238,12 +234,12 @@ impl Auth {
         auth
     }
 
-    fn config(&self) -> SharedConfig {
+    pub(super) fn config(&self) -> SharedConfig {
         self.config.get_value()
     }
 
     /// The storage area of the token set; `None` for `memory`.
-    fn area(&self) -> Option<Area> {
+    pub(super) fn area(&self) -> Option<Area> {
         match self.config().token_storage {
             TokenStorage::Session => Some(Area::Session),
             TokenStorage::Local => Some(Area::Local),
@@ -262,7 +258,7 @@ impl Auth {
         LIFECYCLE.with(Cell::get)
     }
 
-    fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
+    pub(super) fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
         LIFECYCLE.with(|cell| {
             let mut lifecycle = cell.get();
             change(&mut lifecycle);
@@ -278,7 +274,7 @@ impl Auth {
         self.lifecycle().may_apply(ticket)
     }
 
-    fn signing_out(&self) -> bool {
+    pub(super) fn signing_out(&self) -> bool {
         self.lifecycle().signing_out()
     }
 
@@ -344,10 +340,10 @@ impl Auth {
                 // Verification needs the key set right after the exchange:
                 // fetch both at once, one round trip less before /profile.
                 let keys = KEYS.with(KeyCache::clone);
-                let jwks_uri = self.config().jwks_uri.clone();
+                let config = self.config();
                 let (tokens, ()) = futures::join!(
-                    self.exchange_code(&code, &verifier),
-                    keys.prefetch(&jwks_uri)
+                    exchange_code(&config, &code, &verifier),
+                    keys.prefetch(&config.jwks_uri)
                 );
                 (tokens?, pending)
             }
@@ -374,44 +370,6 @@ impl Auth {
         }
         self.notice.set(None);
         Ok(pending.return_to)
-    }
-
-    async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, AuthError> {
-        let config = self.config();
-        let response = self
-            .token_request(&[
-                ("grant_type", "authorization_code"),
-                ("code", code.expose()),
-                ("redirect_uri", &config.redirect_uri),
-                ("code_verifier", verifier.expose()),
-            ])
-            .await?;
-        let id_token = check_token_response(&response)?;
-        Ok(TokenSet {
-            id_token,
-            access_token: response.access_token,
-            refresh_token: response.refresh_token,
-            flow: Flow::Code,
-        })
-    }
-
-    /// A POST to the token endpoint for this public client (`client_id` is
-    /// added); a 200 is parsed, anything else is an error.
-    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<TokenResponse, AuthError> {
-        let config = self.config();
-        let mut pairs = vec![("client_id", config.client_id.as_str())];
-        pairs.extend_from_slice(grant);
-        let (status, body) = post_form(&token_endpoint(&config), &pairs)
-            .await
-            .map_err(AuthError::TokenEndpointUnreachable)?;
-        if status != 200 {
-            return Err(AuthError::Refused(endpoint_error(
-                Endpoint::Token,
-                status,
-                &body,
-            )));
-        }
-        TokenResponse::parse(&body).ok_or(AuthError::NotATokenResponse)
     }
 
     /// Verifies both tokens. `nonce` is checked at sign-in only: refreshed
@@ -642,7 +600,7 @@ impl Auth {
         REFRESH_TIMER.with(|timer| timer.set(handle.ok()));
     }
 
-    fn cancel_refresh(&self) {
+    pub(super) fn cancel_refresh(&self) {
         if let Some(handle) = REFRESH_TIMER.with(Cell::take) {
             handle.clear();
         }
@@ -739,12 +697,7 @@ impl Auth {
                 return Err(Dropped);
             }
             _ => {
-                let answer = self
-                    .token_request(&[
-                        ("grant_type", "refresh_token"),
-                        ("refresh_token", refresh_token.expose()),
-                    ])
-                    .await;
+                let answer = refresh_grant(&self.config(), refresh_token).await;
                 match (answer, others()) {
                     (Ok(response), _) => tokens.refreshed(response).map_err(Failed)?,
                     // A tab without the lock may have rotated the token first.
@@ -779,65 +732,6 @@ impl Auth {
             return Err(Dropped);
         }
         Ok(outcome)
-    }
-
-    // ----- sign-out -----
-
-    /// Stops the refresh timer, forgets the stored session, revokes the
-    /// refresh token (for at most `REVOKE_LIMIT_MS`), then leaves for the
-    /// hosted UI's `/logout`, which ends its session cookie too. In that
-    /// order: a refresh that answers during the revoke must find nothing to
-    /// write back to, and a revoke that hangs must not keep the tokens.
-    pub fn sign_out(&self) {
-        if self.signing_out() {
-            return;
-        }
-        let refresh_token = self
-            .session()
-            .and_then(|session| session.tokens.refresh_token.clone());
-        self.update_lifecycle(Lifecycle::begin_sign_out);
-        self.cancel_refresh();
-        if let Some(area) = self.area() {
-            storage::remove(area, SESSION_KEY);
-        }
-        let this = *self;
-        spawn_local(async move {
-            let notice = match refresh_token {
-                Some(token) => match within(REVOKE_LIMIT_MS, this.revoke(&token)).await {
-                    Some(Ok(())) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
-                    Some(Err(error)) => Notice::new(
-                        NoticeKind::Warn,
-                        format!("You are signed out, but revoking the refresh token failed ({error}); it stays valid until it expires."),
-                    ),
-                    None => Notice::new(
-                        NoticeKind::Warn,
-                        "You are signed out, but the revocation endpoint did not answer in time; the refresh token may stay valid until it expires.",
-                    ),
-                },
-                None => Notice::new(NoticeKind::Ok, "You are signed out."),
-            };
-            notice.keep();
-            navigate_away(&logout_url(&this.config()));
-        });
-    }
-
-    async fn revoke(&self, token: &Secret) -> Result<(), AuthError> {
-        let config = self.config();
-        let (status, body) = post_form(
-            &revoke_endpoint(&config),
-            &[("token", token.expose()), ("client_id", &config.client_id)],
-        )
-        .await
-        .map_err(AuthError::RevocationUnreachable)?;
-        if status == 200 {
-            Ok(())
-        } else {
-            Err(AuthError::Refused(endpoint_error(
-                Endpoint::Revocation,
-                status,
-                &body,
-            )))
-        }
     }
 
     /// Drops the tokens in this browser only; the hosted UI session stays.
