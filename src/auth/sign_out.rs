@@ -22,7 +22,6 @@ const REVOKE_LIMIT_MS: i32 = 4_000;
 
 /// How the revocation went: none was needed (no refresh token), it ran out
 /// of time, or it answered.
-#[derive(Debug, PartialEq)]
 enum Revocation {
     NotNeeded,
     TimedOut,
