@@ -5,9 +5,12 @@ use cognito_jwt::{Expectations, TokenUse, UnverifiedToken};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
-use super::verify::{verify_token, KeyCache};
+use super::verify::{parse_and_verify_pair, verify_token, KeyCache};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// Inside the fixture token's lifetime.
+const NOW: i64 = 1_800_000_000;
 
 /// An RS256 token, its key set, issuer and client id (tests/fixtures).
 fn fixture() -> Value {
@@ -119,4 +122,57 @@ async fn an_unreachable_key_set_fails_on_jwks() {
     .await;
     assert_eq!(report.failure_word(), Some("jwks"));
     assert!(!report.is_valid());
+}
+
+/// `raw` with its header's `kid` replaced (the signature no longer matches,
+/// but the key lookup comes first).
+fn with_kid(raw: &str, kid: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let (header, rest) = raw.split_once('.').unwrap();
+    let mut header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+    header["kid"] = Value::from(kid);
+    format!("{}.{rest}", URL_SAFE_NO_PAD.encode(header.to_string()))
+}
+
+#[wasm_bindgen_test]
+async fn after_a_rotation_one_refetch_serves_both_tokens() {
+    let fixture = fixture();
+    let raw = fixture["id_token"].as_str().unwrap();
+    let expect = expectations(&fixture);
+    let keys = KeyCache::default();
+    let mut retired = fixture["jwks"].clone();
+    retired["keys"][0]["kid"] = Value::from("retired-key");
+    keys.prefetch(&jwks_url(&retired)).await;
+
+    // The cached set lacks the tokens' kid; the policy allows one refetch
+    // per window, so both verify only if they share it.
+    let (id, access) = parse_and_verify_pair(
+        (raw, &expect),
+        (raw, &expect),
+        NOW,
+        &keys,
+        &jwks_url(&fixture["jwks"]),
+    )
+    .await;
+    assert!(id.report.is_valid(), "{:?}", id.report.first_failure());
+    assert!(
+        access.report.is_valid(),
+        "{:?}",
+        access.report.first_failure()
+    );
+
+    // That refetch spent the window: another unknown kid is judged on the
+    // set in hand (a fetch of this address would fail on `jwks` instead).
+    let unknown = parsed(&with_kid(raw, "forged-key"));
+    let report = verify_token(
+        &unknown,
+        &expect,
+        NOW + 1,
+        &keys,
+        "http://127.0.0.1:9/jwks.json",
+    )
+    .await;
+    assert_eq!(report.failure_word(), Some("kid"));
 }

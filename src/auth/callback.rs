@@ -26,7 +26,7 @@ pub enum CallbackParams {
     },
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallbackParseError {
     /// Nothing that looks like a sign-in response.
     Empty,

@@ -5,38 +5,29 @@
 
 use cognito_jwt::{CheckKind, Report};
 
-/// `Ok` when both tokens may start a session; otherwise the `auth-error`
-/// text: `word: reason (which token)`.
-pub fn session_gate(id: &Report, access: &Report) -> Result<(), String> {
+use super::error::AuthError;
+
+/// `Ok` when both tokens may start a session; otherwise the first failed
+/// check (`word: reason (which token)`).
+pub fn session_gate(id: &Report, access: &Report) -> Result<(), AuthError> {
     for (report, which) in [(id, "ID token"), (access, "access token")] {
         if report.is_valid() {
             continue;
         }
         return Err(match report.first_failure() {
-            Some(check) => format!(
-                "{}: {} ({which})",
-                check.kind.word(),
-                check.outcome.reason()
-            ),
-            None => format!(
-                "{}: no signature check passed ({which})",
-                CheckKind::Signature.word()
-            ),
+            Some(check) => AuthError::Check {
+                word: check.kind.word(),
+                reason: check.outcome.reason().to_owned(),
+                token: which,
+            },
+            None => AuthError::Check {
+                word: CheckKind::Signature.word(),
+                reason: "no signature check passed".to_owned(),
+                token: which,
+            },
         });
     }
     Ok(())
-}
-
-/// Whether expiry is the only thing wrong with a stored session's reports,
-/// so that a refresh may save it; any other failure ends it.
-pub fn only_expired(id: &Report, access: &Report) -> bool {
-    let failures = || {
-        id.checks
-            .iter()
-            .chain(&access.checks)
-            .filter(|c| c.outcome.is_fail())
-    };
-    failures().next().is_some() && failures().all(|c| c.kind == CheckKind::Expiry)
 }
 
 #[cfg(test)]
@@ -67,7 +58,7 @@ mod tests {
             Check::fail(CheckKind::Expiry, "exp is past"),
         ]);
         assert_eq!(
-            session_gate(&valid(), &expired),
+            session_gate(&valid(), &expired).map_err(|e| e.to_string()),
             Err("expired: exp is past (access token)".into())
         );
     }
@@ -78,26 +69,9 @@ mod tests {
             Check::skipped(CheckKind::Signature, "not checked"),
             Check::pass(CheckKind::Issuer, "ok"),
         ]);
-        let error = session_gate(&unsigned, &valid()).unwrap_err();
+        let error = session_gate(&unsigned, &valid()).unwrap_err().to_string();
         assert!(error.starts_with("signature: "), "{error}");
         assert!(error.ends_with("(ID token)"), "{error}");
         assert!(session_gate(&valid(), &Report::new()).is_err());
-    }
-
-    #[test]
-    fn only_an_expiry_may_be_saved_by_a_refresh() {
-        let expired = report(vec![
-            Check::pass(CheckKind::Signature, "ok"),
-            Check::fail(CheckKind::Expiry, "exp is past"),
-        ]);
-        let forged = report(vec![
-            Check::fail(CheckKind::Signature, "does not match"),
-            Check::fail(CheckKind::Expiry, "exp is past"),
-        ]);
-        assert!(only_expired(&expired, &valid()));
-        assert!(only_expired(&expired, &expired));
-        assert!(!only_expired(&valid(), &valid()), "nothing is wrong");
-        assert!(!only_expired(&forged, &valid()), "a bad signature too");
-        assert!(!only_expired(&expired, &forged));
     }
 }

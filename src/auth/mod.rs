@@ -2,13 +2,15 @@
 //!
 //! The protocol pieces are plain Rust with native tests (`pkce`, `urls`,
 //! `callback`, `pending`, `pairing`, `gate`, `expect`, `tokens`,
-//! `schedule`, `lifecycle`, `tabs`); `verify` keeps the key set and runs
-//! the checks through the browser edge (`crate::web`); `session` ties them
-//! into the app's auth state.
+//! `schedule`, `lifecycle`, `tabs`, `error`); `verify` keeps the key set
+//! and runs the checks, and `token_client` calls the OAuth endpoints,
+//! through the browser edge (`crate::web`); `session` ties them into the
+//! app's auth state, and `sign_out` ends it.
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 pub mod callback;
+pub mod error;
 pub mod expect;
 pub mod gate;
 pub mod lifecycle;
@@ -18,9 +20,12 @@ pub mod pkce;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+pub mod sign_out;
 pub mod tabs;
+pub mod token_client;
 pub mod tokens;
 pub mod urls;
 pub mod verify;
 
+pub use error::AuthError;
 pub use session::{use_auth, Auth, AuthState, Notice, NoticeKind, Session};

@@ -5,6 +5,7 @@
 //! must not put its words in this trusted page.
 
 use super::callback::CallbackParams;
+use super::error::AuthError;
 use super::pending::{check_state, PendingSignIn, StateError};
 use super::secret::Secret;
 use crate::config::Flow;
@@ -26,13 +27,8 @@ pub enum Paired {
     },
 }
 
-/// Shown for an error answer that belongs to no sign-in of this tab: its
-/// text could be anyone's, so none of it is repeated.
-pub const FOREIGN_ERROR: &str =
-    "state: this error answer belongs to no sign-in of this tab, so its text is not shown";
-
-/// The answer paired with `pending`, or the `auth-error` text.
-pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Paired, String> {
+/// The answer paired with `pending`, or why it does not pair.
+pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Paired, AuthError> {
     match params {
         CallbackParams::IdpError {
             error,
@@ -41,12 +37,9 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
         } => {
             // Only an answer to this tab's sign-in may show the IdP's words.
             if check_state(pending.as_ref(), state.as_deref()).is_err() {
-                return Err(FOREIGN_ERROR.to_owned());
+                return Err(AuthError::ForeignIdpError);
             }
-            Err(format!(
-                "{error}: {}",
-                description.unwrap_or_else(|| "the hosted UI reported an error".to_owned())
-            ))
+            Err(AuthError::Idp { error, description })
         }
         CallbackParams::Code { code, state } => {
             let pending = claim(pending, state.as_deref())?;
@@ -56,7 +49,7 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
                     verifier: verifier.clone(),
                     pending,
                 }),
-                _ => Err("state: a code arrived, but this tab started an implicit sign-in".into()),
+                _ => Err(AuthError::CodeForImplicit),
             }
         }
         CallbackParams::Tokens {
@@ -67,14 +60,9 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
         } => {
             let pending = claim(pending, state.as_deref())?;
             if pending.flow != Flow::Implicit {
-                return Err(
-                    "state: tokens arrived in the fragment, but this tab started a code sign-in"
-                        .into(),
-                );
+                return Err(AuthError::TokensForCode);
             }
-            let id_token = id_token.ok_or(
-                "token endpoint: the response has no id_token (is `openid` among the requested scopes?)",
-            )?;
+            let id_token = id_token.ok_or(AuthError::NoIdTokenInFragment)?;
             Ok(Paired::Tokens {
                 id_token,
                 access_token,
@@ -85,9 +73,9 @@ pub fn pair(params: CallbackParams, pending: Option<PendingSignIn>) -> Result<Pa
 }
 
 /// The pending sign-in this answer belongs to, if its `state` matches.
-fn claim(pending: Option<PendingSignIn>, state: Option<&str>) -> Result<PendingSignIn, String> {
-    check_state(pending.as_ref(), state).map_err(|e| e.to_string())?;
-    pending.ok_or_else(|| StateError::NothingPending.to_string())
+fn claim(pending: Option<PendingSignIn>, state: Option<&str>) -> Result<PendingSignIn, AuthError> {
+    check_state(pending.as_ref(), state)?;
+    pending.ok_or(AuthError::State(StateError::NothingPending))
 }
 
 #[cfg(test)]
@@ -106,7 +94,7 @@ mod tests {
     }
 
     fn pair_text(query: &str, pending: Option<PendingSignIn>) -> Result<Paired, String> {
-        pair(parse_callback(query, "").unwrap(), pending)
+        pair(parse_callback(query, "").unwrap(), pending).map_err(|e| e.to_string())
     }
 
     const SPOOF: &str =
@@ -155,7 +143,9 @@ mod tests {
             ),
             Ok(Paired::Tokens { .. })
         ));
-        let error = pair(parse_callback("", fragment).unwrap(), Some(pending("code"))).unwrap_err();
+        let error = pair(parse_callback("", fragment).unwrap(), Some(pending("code")))
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("state: "), "{error}");
     }
 }

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pkce::constant_time_eq;
 use super::secret::Secret;
 use crate::config::Flow;
+use cognito_jwt::constant_time_eq;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
@@ -19,7 +19,7 @@ pub struct PendingSignIn {
     pub return_to: String,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StateError {
     /// No sign-in was started in this tab, or its response was already used.
     NothingPending,

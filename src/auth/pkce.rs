@@ -28,13 +28,6 @@ pub fn random_token_from_bytes(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Compares two secrets without an early exit, so the time taken does not
-/// tell how much of a guessed `state` was right.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,13 +62,5 @@ mod tests {
         let state = random_token_from_bytes(&[0xfb; STATE_BYTES]);
         assert_eq!(state.len(), 43);
         assert!(!state.contains(['+', '/', '=']));
-    }
-
-    #[test]
-    fn constant_time_eq_compares_whole_strings() {
-        assert!(constant_time_eq("abc", "abc"));
-        assert!(!constant_time_eq("abc", "abd"));
-        assert!(!constant_time_eq("abc", "abcd"));
-        assert!(!constant_time_eq("", "a"));
     }
 }

@@ -1,6 +1,7 @@
 //! The app's auth state and everything that changes it: starting sign-in,
-//! completing it on `/callback`, restoring a stored session on reload,
-//! refreshing, and signing out.
+//! completing it on `/callback`, restoring a stored session on reload and
+//! refreshing. The OAuth endpoints are called through `token_client`;
+//! signing out lives in `sign_out`.
 //!
 //! One rule runs through it: a session exists only after both tokens passed
 //! every check, and a failed sign-in never touches the session there was.
@@ -15,8 +16,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::callback::parse_callback;
+use super::error::AuthError;
 use super::expect::expectations;
-use super::gate::{only_expired, session_gate};
+use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
@@ -26,19 +28,17 @@ use super::pkce::{
 use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
 use super::tabs::{compare, Stored};
-use super::tokens::{
-    check_token_response, endpoint_error, same_user, Endpoint, TokenResponse, TokenSet,
-};
-use super::urls::{authorize_url, logout_url, revoke_endpoint, token_endpoint, AuthorizeRequest};
-use super::verify::{parse_and_verify, KeyCache, Verified};
+use super::token_client::{exchange_code, refresh_grant};
+use super::tokens::{same_user, TokenSet};
+use super::urls::{authorize_url, AuthorizeRequest};
+use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 use crate::web::clock::now;
-use crate::web::http::post_form;
 use crate::web::page::navigate_away;
 use crate::web::perf;
 use crate::web::random::random_bytes;
 use crate::web::storage::{self, Area};
-use crate::web::timers::{self, within};
+use crate::web::timers;
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
@@ -49,10 +49,6 @@ const NOTICE_KEY: &str = "cognito-spa.notice";
 /// With `tokenStorage: "local"`, the tab holding this lock is the one that
 /// refreshes; the others take its result.
 const REFRESH_LOCK: &str = "cognito-spa.refresh";
-/// Sign-out waits this long for `/oauth2/revoke`, then leaves anyway: the
-/// tokens are gone from storage already, and a hung request must not keep
-/// the user from reaching `/logout`.
-const REVOKE_LIMIT_MS: i32 = 4_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -69,7 +65,7 @@ pub struct Notice {
 }
 
 impl Notice {
-    fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
+    pub(super) fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
         Notice {
             kind,
             text: text.into(),
@@ -106,7 +102,8 @@ impl Notice {
         Notice::from_text(&stored)
     }
 
-    fn keep(&self) {
+    /// Keeps the notice for the next page of this tab.
+    pub(super) fn keep(&self) {
         let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
     }
 }
@@ -145,8 +142,8 @@ pub enum AuthState {
 
 /// Why a refresh brought no new tokens.
 enum RefreshError {
-    /// The session cannot be refreshed: the `auth-error`-style reason.
-    Failed(String),
+    /// The session cannot be refreshed, and why.
+    Failed(AuthError),
     /// The session moved on meanwhile (sign-out began, another tab
     /// refreshed or signed out): the result is dropped, nothing is written.
     Dropped,
@@ -167,7 +164,7 @@ pub struct Auth {
     pub notice: RwSignal<Option<Notice>>,
     pub refreshing: RwSignal<bool>,
     /// What the last on-demand or scheduled refresh brought.
-    pub last_refresh: RwSignal<Option<Result<RefreshOutcome, String>>>,
+    pub last_refresh: RwSignal<Option<Result<RefreshOutcome, AuthError>>>,
     /// The app's one configuration store (see `config::provide_config`).
     config: ConfigStore,
 }
@@ -196,20 +193,20 @@ struct Checked {
 
 impl Checked {
     /// `Ok` only if both reports are valid (see `gate`).
-    fn gate(&self) -> Result<(), String> {
+    fn gate(&self) -> Result<(), AuthError> {
         session_gate(&self.id.report, &self.access.report)
     }
 
     /// Whether expiry is the only thing wrong (so a refresh may save it).
     fn only_expired(&self) -> bool {
-        only_expired(&self.id.report, &self.access.report)
+        cognito_jwt::only_expired([&self.id.report, &self.access.report])
     }
 
     /// The session, keeping the tokens as parsed for their verification.
     /// A token that did not parse has an invalid report, so this only fails
     /// for a set the gate refused.
-    fn into_session(self) -> Result<Session, String> {
-        let unparsed = |which| format!("signature: the {which} is not a well-formed JWT");
+    fn into_session(self) -> Result<Session, AuthError> {
+        let unparsed = |token| AuthError::NotAJwt { token };
         Ok(Session {
             id: self.id.token.ok_or_else(|| unparsed("ID token"))?,
             access: self.access.token.ok_or_else(|| unparsed("access token"))?,
@@ -237,12 +234,12 @@ impl Auth {
         auth
     }
 
-    fn config(&self) -> SharedConfig {
+    pub(super) fn config(&self) -> SharedConfig {
         self.config.get_value()
     }
 
     /// The storage area of the token set; `None` for `memory`.
-    fn area(&self) -> Option<Area> {
+    pub(super) fn area(&self) -> Option<Area> {
         match self.config().token_storage {
             TokenStorage::Session => Some(Area::Session),
             TokenStorage::Local => Some(Area::Local),
@@ -261,7 +258,7 @@ impl Auth {
         LIFECYCLE.with(Cell::get)
     }
 
-    fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
+    pub(super) fn update_lifecycle(&self, change: fn(&mut Lifecycle)) {
         LIFECYCLE.with(|cell| {
             let mut lifecycle = cell.get();
             change(&mut lifecycle);
@@ -277,7 +274,7 @@ impl Auth {
         self.lifecycle().may_apply(ticket)
     }
 
-    fn signing_out(&self) -> bool {
+    pub(super) fn signing_out(&self) -> bool {
         self.lifecycle().signing_out()
     }
 
@@ -298,12 +295,13 @@ impl Auth {
         }
     }
 
-    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, String> {
+    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, AuthError> {
         let config = self.config();
-        let state = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
-        let nonce = random_token_from_bytes(&random_bytes(STATE_BYTES)?);
+        let random = |count| random_bytes(count).map_err(AuthError::Browser);
+        let state = random_token_from_bytes(&random(STATE_BYTES)?);
+        let nonce = random_token_from_bytes(&random(STATE_BYTES)?);
         let verifier = match flow {
-            Flow::Code => Some(verifier_from_bytes(&random_bytes(VERIFIER_BYTES)?)),
+            Flow::Code => Some(verifier_from_bytes(&random(VERIFIER_BYTES)?)),
             Flow::Implicit => None,
         };
         let challenge = verifier.as_deref().map(challenge_s256);
@@ -323,16 +321,16 @@ impl Auth {
             verifier: verifier.map(Secret::new),
             return_to: safe_return_to(return_to),
         };
-        storage::store(Area::Session, PENDING_KEY, &pending)?;
+        storage::store(Area::Session, PENDING_KEY, &pending).map_err(AuthError::Browser)?;
         Ok(url)
     }
 
     /// Completes sign-in from the callback address (query and fragment).
-    /// Returns the page to show, or the `auth-error` text. The pending
+    /// Returns the page to show, or why not (the `auth-error` text). The pending
     /// secrets are consumed whatever happens, so a response works once.
-    pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, String> {
+    pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, AuthError> {
         let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
-        let params = parse_callback(query, fragment).map_err(|e| format!("callback: {e}"))?;
+        let params = parse_callback(query, fragment)?;
         let (tokens, pending) = match pair(params, pending)? {
             Paired::Code {
                 code,
@@ -342,10 +340,10 @@ impl Auth {
                 // Verification needs the key set right after the exchange:
                 // fetch both at once, one round trip less before /profile.
                 let keys = KEYS.with(KeyCache::clone);
-                let jwks_uri = self.config().jwks_uri.clone();
+                let config = self.config();
                 let (tokens, ()) = futures::join!(
-                    self.exchange_code(&code, &verifier),
-                    keys.prefetch(&jwks_uri)
+                    exchange_code(&config, &code, &verifier),
+                    keys.prefetch(&config.jwks_uri)
                 );
                 (tokens?, pending)
             }
@@ -368,47 +366,10 @@ impl Auth {
         // A new sign-in replaces whatever session there was, so it takes
         // no ticket; only a sign-out that began meanwhile stops it.
         if !self.start_session(checked.into_session()?, None) {
-            return Err("state: sign-out began meanwhile".into());
+            return Err(AuthError::SignOutBegan);
         }
         self.notice.set(None);
         Ok(pending.return_to)
-    }
-
-    async fn exchange_code(&self, code: &Secret, verifier: &Secret) -> Result<TokenSet, String> {
-        let config = self.config();
-        let response = self
-            .token_request(&[
-                ("grant_type", "authorization_code"),
-                ("code", code.expose()),
-                ("redirect_uri", &config.redirect_uri),
-                ("code_verifier", verifier.expose()),
-            ])
-            .await?;
-        let id_token = check_token_response(&response)?;
-        Ok(TokenSet {
-            id_token,
-            access_token: response.access_token,
-            refresh_token: response.refresh_token,
-            flow: Flow::Code,
-        })
-    }
-
-    /// A POST to the token endpoint for this public client (`client_id` is
-    /// added); a 200 is parsed, anything else becomes the `auth-error` text.
-    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<TokenResponse, String> {
-        let config = self.config();
-        let mut pairs = vec![("client_id", config.client_id.as_str())];
-        pairs.extend_from_slice(grant);
-        let (status, body) = post_form(&token_endpoint(&config), &pairs)
-            .await
-            .map_err(|e| format!("token endpoint: {e}"))?;
-        if status != 200 {
-            return Err(endpoint_error(Endpoint::Token, status, &body));
-        }
-        TokenResponse::parse(&body).ok_or_else(|| {
-            "token endpoint: the answer is not the expected JSON (access_token, id_token, ...)"
-                .to_owned()
-        })
     }
 
     /// Verifies both tokens. `nonce` is checked at sign-in only: refreshed
@@ -422,25 +383,17 @@ impl Auth {
         let id_expect = expectations(&config, TokenUse::Id, nonce, at_hash_of);
         let access_expect = expectations(&config, TokenUse::Access, None, None);
         // One fetch of the key set (if it is not cached yet), then both
-        // tokens at once: they share the key, imported once.
+        // tokens at once: they share the key, imported once, and a refetch.
         keys.prefetch(&config.jwks_uri).await;
         perf::verify_started();
-        let (id, access) = futures::join!(
-            parse_and_verify(
-                tokens.id_token.expose(),
-                &id_expect,
-                now,
-                &keys,
-                &config.jwks_uri
-            ),
-            parse_and_verify(
-                tokens.access_token.expose(),
-                &access_expect,
-                now,
-                &keys,
-                &config.jwks_uri
-            ),
-        );
+        let (id, access) = parse_and_verify_pair(
+            (tokens.id_token.expose(), &id_expect),
+            (tokens.access_token.expose(), &access_expect),
+            now,
+            &keys,
+            &config.jwks_uri,
+        )
+        .await;
         perf::verify_finished();
         Checked { tokens, id, access }
     }
@@ -561,7 +514,9 @@ impl Auth {
                 Ok(session) => {
                     self.start_session(session, Some(ticket));
                 }
-                Err(error) => self.end_session(Some(Notice::new(NoticeKind::Bad, error))),
+                Err(error) => {
+                    self.end_session(Some(Notice::new(NoticeKind::Bad, error.to_string())))
+                }
             }
             return;
         }
@@ -584,7 +539,10 @@ impl Auth {
             }
             return;
         }
-        let reason = checked.gate().err().unwrap_or_else(|| "unknown".into());
+        let reason = checked
+            .gate()
+            .err()
+            .map_or_else(|| "unknown".to_owned(), |e| e.to_string());
         self.end_session(Some(Notice::new(
             NoticeKind::Bad,
             format!(
@@ -642,19 +600,19 @@ impl Auth {
         REFRESH_TIMER.with(|timer| timer.set(handle.ok()));
     }
 
-    fn cancel_refresh(&self) {
+    pub(super) fn cancel_refresh(&self) {
         if let Some(handle) = REFRESH_TIMER.with(Cell::take) {
             handle.clear();
         }
     }
 
     /// A `refresh_token` grant for the current session; one at a time.
-    pub async fn refresh(&self) -> Result<RefreshOutcome, String> {
+    pub async fn refresh(&self) -> Result<RefreshOutcome, AuthError> {
         let AuthState::SignedIn(session) = self.state.get_untracked() else {
-            return Err("not signed in".into());
+            return Err(AuthError::NotSignedIn);
         };
         if self.refreshing.get_untracked() {
-            return Err("a refresh is already running".into());
+            return Err(AuthError::RefreshRunning);
         }
         self.refreshing.set(true);
         let result = self.refresh_tokens(&session.tokens, self.ticket()).await;
@@ -664,7 +622,7 @@ impl Auth {
             Err(RefreshError::Failed(error)) => Err(error),
             Err(RefreshError::Dropped) => match self.picked_up(&session.tokens) {
                 Some(outcome) => Ok(outcome),
-                None => return Err("the session ended while the refresh ran".into()),
+                None => return Err(AuthError::SessionEnded),
             },
         };
         self.last_refresh.set(Some(outcome.clone()));
@@ -726,7 +684,7 @@ impl Auth {
         let refresh_token = tokens
             .refresh_token
             .as_ref()
-            .ok_or_else(|| Failed("this session has no refresh token (implicit sign-in)".into()))?;
+            .ok_or(Failed(AuthError::NoRefreshToken))?;
         if !self.may_apply(ticket) {
             return Err(Dropped);
         }
@@ -739,12 +697,7 @@ impl Auth {
                 return Err(Dropped);
             }
             _ => {
-                let answer = self
-                    .token_request(&[
-                        ("grant_type", "refresh_token"),
-                        ("refresh_token", refresh_token.expose()),
-                    ])
-                    .await;
+                let answer = refresh_grant(&self.config(), refresh_token).await;
                 match (answer, others()) {
                     (Ok(response), _) => tokens.refreshed(response).map_err(Failed)?,
                     // A tab without the lock may have rotated the token first.
@@ -779,60 +732,6 @@ impl Auth {
             return Err(Dropped);
         }
         Ok(outcome)
-    }
-
-    // ----- sign-out -----
-
-    /// Stops the refresh timer, forgets the stored session, revokes the
-    /// refresh token (for at most `REVOKE_LIMIT_MS`), then leaves for the
-    /// hosted UI's `/logout`, which ends its session cookie too. In that
-    /// order: a refresh that answers during the revoke must find nothing to
-    /// write back to, and a revoke that hangs must not keep the tokens.
-    pub fn sign_out(&self) {
-        if self.signing_out() {
-            return;
-        }
-        let refresh_token = self
-            .session()
-            .and_then(|session| session.tokens.refresh_token.clone());
-        self.update_lifecycle(Lifecycle::begin_sign_out);
-        self.cancel_refresh();
-        if let Some(area) = self.area() {
-            storage::remove(area, SESSION_KEY);
-        }
-        let this = *self;
-        spawn_local(async move {
-            let notice = match refresh_token {
-                Some(token) => match within(REVOKE_LIMIT_MS, this.revoke(&token)).await {
-                    Some(Ok(())) => Notice::new(NoticeKind::Ok, "You are signed out. The refresh token was revoked."),
-                    Some(Err(error)) => Notice::new(
-                        NoticeKind::Warn,
-                        format!("You are signed out, but revoking the refresh token failed ({error}); it stays valid until it expires."),
-                    ),
-                    None => Notice::new(
-                        NoticeKind::Warn,
-                        "You are signed out, but the revocation endpoint did not answer in time; the refresh token may stay valid until it expires.",
-                    ),
-                },
-                None => Notice::new(NoticeKind::Ok, "You are signed out."),
-            };
-            notice.keep();
-            navigate_away(&logout_url(&this.config()));
-        });
-    }
-
-    async fn revoke(&self, token: &Secret) -> Result<(), String> {
-        let config = self.config();
-        let (status, body) = post_form(
-            &revoke_endpoint(&config),
-            &[("token", token.expose()), ("client_id", &config.client_id)],
-        )
-        .await?;
-        if status == 200 {
-            Ok(())
-        } else {
-            Err(endpoint_error(Endpoint::Revocation, status, &body))
-        }
     }
 
     /// Drops the tokens in this browser only; the hosted UI session stays.

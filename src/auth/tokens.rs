@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::error::AuthError;
 use super::secret::Secret;
 use crate::config::Flow;
 
@@ -123,26 +124,22 @@ pub fn endpoint_error(endpoint: Endpoint, status: u16, body: &str) -> String {
 
 /// The ID token of a usable token endpoint answer, or why the answer is not
 /// usable; the text starts with the contract's word for it.
-pub fn check_token_response(response: &TokenResponse) -> Result<Secret, String> {
+pub fn check_token_response(response: &TokenResponse) -> Result<Secret, AuthError> {
     if let Some(kind) = &response.token_type {
         if !kind.eq_ignore_ascii_case("bearer") {
-            return Err(format!(
-                "token endpoint: token_type is {kind:?}, expected Bearer"
-            ));
+            return Err(AuthError::NotBearer(kind.clone()));
         }
     }
-    response.id_token.clone().ok_or_else(|| {
-        "token endpoint: the answer has no id_token (is `openid` among the app client's allowed scopes?)".into()
-    })
+    response.id_token.clone().ok_or(AuthError::NoIdToken)
 }
 
 /// A refreshed session must be the same user: the new ID token's `sub`
 /// equals the session's. A pool never changes it, so a different one means
 /// the answer belongs to someone else's session.
-pub fn same_user(session_sub: Option<&str>, refreshed_sub: Option<&str>) -> Result<(), String> {
+pub fn same_user(session_sub: Option<&str>, refreshed_sub: Option<&str>) -> Result<(), AuthError> {
     match (session_sub, refreshed_sub) {
         (Some(before), Some(after)) if !before.is_empty() && before == after => Ok(()),
-        _ => Err("sub: the refreshed ID token is another user's".into()),
+        _ => Err(AuthError::OtherUser),
     }
 }
 
@@ -151,7 +148,7 @@ impl TokenSet {
     /// [`check_token_response`]): new ID and access tokens, and the new
     /// refresh token only when the pool rotates them (without rotation
     /// Cognito sends none, and the old one stays valid).
-    pub fn refreshed(&self, response: TokenResponse) -> Result<TokenSet, String> {
+    pub fn refreshed(&self, response: TokenResponse) -> Result<TokenSet, AuthError> {
         // The same checks as at sign-in: Bearer, and an ID token.
         let id_token = check_token_response(&response)?;
         Ok(TokenSet {
@@ -240,7 +237,8 @@ mod tests {
             .refreshed(response(
                 r#"{"access_token":"a2","id_token":"i2","token_type":"mac"}"#,
             ))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("token endpoint: token_type"), "{error}");
         assert!(set()
             .refreshed(response(
@@ -259,7 +257,7 @@ mod tests {
             (None, None),
             (Some(""), Some("")),
         ] {
-            let error = same_user(before, after).unwrap_err();
+            let error = same_user(before, after).unwrap_err().to_string();
             assert!(error.starts_with("sub: "), "{error}");
         }
     }
@@ -271,11 +269,11 @@ mod tests {
         ))
         .is_ok());
         let no_id = check_token_response(&response(r#"{"access_token":"a"}"#)).unwrap_err();
-        assert!(no_id.starts_with("token endpoint"));
+        assert!(no_id.to_string().starts_with("token endpoint"));
         let wrong_type = check_token_response(&response(
             r#"{"access_token":"a","id_token":"i","token_type":"mac"}"#,
         ));
-        assert!(wrong_type.unwrap_err().contains("token_type"));
+        assert!(wrong_type.unwrap_err().to_string().contains("token_type"));
     }
 
     #[test]

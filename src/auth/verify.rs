@@ -1,14 +1,14 @@
 //! Verifying tokens in the browser: the JWKS is fetched (and fetched once
-//! more on an unknown `kid`, for key rotation), the RS256 signature is
-//! checked by WebCrypto, and cognito-jwt builds the report with the same
-//! rules the servers use.
+//! more on an unknown `kid`, for key rotation, as often as cognito-jwt's
+//! `RefetchPolicy` allows), the RS256 signature is checked by WebCrypto, and
+//! cognito-jwt builds the report with the same rules the servers use.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use cognito_jwt::{
-    assemble_report, key_set_failure_report, parse_failure_report, Expectations, Jwks, KeyError,
-    Report, RsaJwk, UnverifiedToken,
+    assemble_report, key_set_failure_report, parse_failure_report, Expectations, Jwks, ParseError,
+    RefetchPolicy, Report, RsaJwk, UnverifiedToken,
 };
 use js_sys::Promise;
 
@@ -27,6 +27,9 @@ pub struct KeyCache {
     /// the ID and access token share a key, and a promise can be awaited by
     /// both verifications at once, so each key is imported once.
     imported: Rc<RefCell<Vec<KeyImport>>>,
+    /// Refetches on an unknown `kid` are rate-limited: anyone can write a
+    /// `kid`, and forged ones must not make the page hammer the key set.
+    refetches: Rc<Cell<RefetchPolicy>>,
 }
 
 impl KeyCache {
@@ -53,6 +56,29 @@ impl KeyCache {
         // Imports of the previous set's keys must not stand in for this one's.
         self.imported.borrow_mut().clear();
         Ok(jwks)
+    }
+
+    /// The key set to verify tokens naming `kids` with: the cached one, or
+    /// one fetched again if it lacks one of them and the policy allows it
+    /// at `now`. Asked once for all tokens of a sign-in, so a rotation
+    /// fetches the set once, not once per token.
+    async fn for_kids(&self, uri: &str, kids: &[Option<&str>], now: i64) -> Result<Jwks, String> {
+        let jwks = self.get(uri, false).await?;
+        let unknown = kids
+            .iter()
+            .any(|kid| RefetchPolicy::wants_refetch(&jwks, *kid));
+        if unknown && self.try_refetch(now) {
+            // The pool may have rotated its keys since the set was cached.
+            return self.get(uri, true).await;
+        }
+        Ok(jwks)
+    }
+
+    fn try_refetch(&self, now: i64) -> bool {
+        let mut policy = self.refetches.get();
+        let allowed = policy.try_fetch(now);
+        self.refetches.set(policy);
+        allowed
     }
 
     /// Fetches the key set ahead of need (during the code exchange, so
@@ -87,22 +113,43 @@ pub struct Verified {
     pub report: Report,
 }
 
-/// Parses `raw` once and verifies it.
-pub async fn parse_and_verify(
-    raw: &str,
-    expect: &Expectations<'_>,
+/// Parses the ID and access token once each and verifies both at once,
+/// with one key set for the two (see [`KeyCache::for_kids`]).
+pub async fn parse_and_verify_pair(
+    (id_raw, id_expect): (&str, &Expectations<'_>),
+    (access_raw, access_expect): (&str, &Expectations<'_>),
     now: i64,
     keys: &KeyCache,
     jwks_uri: &str,
+) -> (Verified, Verified) {
+    let (id, access) = (
+        UnverifiedToken::parse(id_raw),
+        UnverifiedToken::parse(access_raw),
+    );
+    let kids: Vec<Option<&str>> = [&id, &access]
+        .into_iter()
+        .flatten()
+        .map(|token| token.header().kid.as_deref())
+        .collect();
+    let jwks = keys.for_kids(jwks_uri, &kids, now).await;
+    futures::join!(
+        verify_parsed(id, id_expect, now, keys, &jwks),
+        verify_parsed(access, access_expect, now, keys, &jwks),
+    )
+}
+
+async fn verify_parsed(
+    parsed: Result<UnverifiedToken, ParseError>,
+    expect: &Expectations<'_>,
+    now: i64,
+    keys: &KeyCache,
+    jwks: &Result<Jwks, String>,
 ) -> Verified {
-    match UnverifiedToken::parse(raw) {
-        Ok(token) => {
-            let report = verify_token(&token, expect, now, keys, jwks_uri).await;
-            Verified {
-                token: Some(token),
-                report,
-            }
-        }
+    match parsed {
+        Ok(token) => Verified {
+            report: verify_with(&token, expect, now, keys, jwks).await,
+            token: Some(token),
+        },
         Err(error) => Verified {
             token: None,
             report: parse_failure_report(&error),
@@ -119,24 +166,29 @@ pub async fn verify_token(
     keys: &KeyCache,
     jwks_uri: &str,
 ) -> Report {
-    let kid = token.header().kid.clone();
-    let mut jwks = match keys.get(jwks_uri, false).await {
+    let kid = token.header().kid.as_deref();
+    let jwks = keys.for_kids(jwks_uri, &[kid], now).await;
+    verify_with(token, expect, now, keys, &jwks).await
+}
+
+/// Verifies `token` against a key set already fetched (or its failure).
+async fn verify_with(
+    token: &UnverifiedToken,
+    expect: &Expectations<'_>,
+    now: i64,
+    keys: &KeyCache,
+    jwks: &Result<Jwks, String>,
+) -> Report {
+    let jwks = match jwks {
         Ok(jwks) => jwks,
-        Err(reason) => return key_set_failure_report(token, expect, now, &reason),
+        Err(reason) => return key_set_failure_report(token, expect, now, reason),
     };
-    if matches!(jwks.select(kid.as_deref()), Err(KeyError::UnknownKid(_))) {
-        // The pool may have rotated its keys since the set was cached.
-        jwks = match keys.get(jwks_uri, true).await {
-            Ok(jwks) => jwks,
-            Err(reason) => return key_set_failure_report(token, expect, now, &reason),
-        };
-    }
-    let signature = match jwks.select(kid.as_deref()) {
+    let signature = match jwks.select(token.header().kid.as_deref()) {
         Ok(key) if token.header().alg == "RS256" => match keys.import(key) {
             Ok(imported) => verify_rs256(imported, token.signature(), token.signing_input()).await,
             Err(reason) => Err(reason),
         },
         _ => Err("not checked".to_owned()),
     };
-    assemble_report(token, &jwks, expect, now, signature)
+    assemble_report(token, jwks, expect, now, signature)
 }

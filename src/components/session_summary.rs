@@ -60,7 +60,7 @@ pub fn SessionSummary(
             </p>
             {move || auth.last_refresh.get().map(|result| match result {
                 Ok(outcome) => view! { <p class="notice ok" data-testid="refresh-result">{describe(&outcome, now.get_untracked())}</p> }.into_any(),
-                Err(text) => view! { <p class="notice bad" data-testid="refresh-result">{text}</p> }.into_any(),
+                Err(error) => view! { <p class="notice bad" data-testid="refresh-result">{error.to_string()}</p> }.into_any(),
             })}
         </section>
     }

@@ -30,7 +30,7 @@ pub fn CallbackPage() -> impl IntoView {
                     ..Default::default()
                 },
             ),
-            Err(error) => set_failure.set(Some(error)),
+            Err(error) => set_failure.set(Some(error.to_string())),
         }
     });
 
