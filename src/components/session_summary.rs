@@ -55,7 +55,7 @@ pub fn SessionSummary(
                 <button type="button" class="primary" on:click=move |_| auth.sign_out()>"Sign out"</button>
             </div>
             <p class="hint">
-                "Sign out revokes the refresh token, clears the stored tokens and ends the hosted UI session. "
+                "Sign out clears the stored tokens, revokes the refresh token (waiting at most 4 seconds) and ends the hosted UI session. "
                 "Forget tokens only clears them in this browser: the hosted UI's cookie still signs you straight back in for up to an hour."
             </p>
             {move || auth.last_refresh.get().map(|result| match result {
