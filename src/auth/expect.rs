@@ -6,12 +6,9 @@
 //! time passes; those are re-checked against the clock as the page shows
 //! the report, without verifying the signature again.
 
-use cognito_jwt::{check_claims, CheckKind, Expectations, Report, TokenUse, UnverifiedToken};
+use cognito_jwt::{time_checks, Expectations, Report, TokenUse, UnverifiedToken};
 
 use crate::config::Config;
-
-/// The checks whose outcome depends on the clock.
-const TIME_CHECKS: [CheckKind; 3] = [CheckKind::Expiry, CheckKind::NotBefore, CheckKind::IssuedAt];
 
 /// The expectations for one token of this app's pool and client. `nonce`
 /// is checked at sign-in only; `at_hash_of` is the access token an
@@ -62,28 +59,12 @@ pub fn recheck_times(
         .collect()
 }
 
-fn time_checks(token: &UnverifiedToken, leeway_seconds: i64, now: i64) -> Vec<cognito_jwt::Check> {
-    // Issuer and audience do not matter here: only the time checks are kept.
-    let expect = Expectations {
-        issuer: "",
-        client_id: "",
-        token_use: TokenUse::Access,
-        leeway_seconds,
-        nonce: None,
-        access_token_for_at_hash: None,
-    };
-    check_claims(token, &expect, now)
-        .into_iter()
-        .filter(|check| TIME_CHECKS.contains(&check.kind))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    use cognito_jwt::Check;
+    use cognito_jwt::{Check, CheckKind};
     use serde_json::json;
 
     fn token(claims: serde_json::Value) -> UnverifiedToken {

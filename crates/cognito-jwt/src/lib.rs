@@ -90,5 +90,5 @@ pub use jwks::{Jwks, JwksError, KeyError, RsaJwk, MAX_JWKS_BYTES};
 pub use pool::{check_user_pool_id, PoolIdError, JWKS_PATH};
 pub use refetch::{RefetchPolicy, MIN_REFETCH_SECONDS};
 pub use report::{only_expired, Check, CheckKind, CheckOutcome, Report};
-pub use rules::{at_hash, check_claims, Expectations, TokenUse};
+pub use rules::{at_hash, check_claims, time_checks, Expectations, TokenUse};
 pub use token::{json_type, Header, ParseError, Segment, UnverifiedToken};

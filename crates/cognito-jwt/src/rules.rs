@@ -88,6 +88,18 @@ pub fn check_claims(token: &UnverifiedToken, expect: &Expectations, now: i64) ->
     ]
 }
 
+/// The checks whose verdict changes as time passes (Expiry, NotBefore,
+/// IssuedAt), as [`check_claims`] makes them: what a page re-checks against
+/// the clock without verifying the signature again.
+pub fn time_checks(token: &UnverifiedToken, leeway_seconds: i64, now: i64) -> [Check; 3] {
+    let leeway = leeway_seconds.max(0);
+    [
+        expiry(token, now, leeway),
+        not_before(token, now, leeway),
+        issued_at(token, now, leeway),
+    ]
+}
+
 /// OIDC Core 3.2.2.9: base64url of the left half of SHA-256 over the access
 /// token's ASCII, which binds an implicit-flow ID token to its access token.
 pub fn at_hash(access_token: &str) -> String {
