@@ -29,9 +29,8 @@ fn assert_too_large(sent: reqwest::Result<reqwest::Response>, what: &str) {
     }
 }
 
-const CALLBACK: &str = "http://localhost:8080/callback";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+mod support;
+use support::{CALLBACK, CHALLENGE, VERIFIER};
 
 fn keys() -> KeyStore {
     static KEYS: OnceLock<KeyStore> = OnceLock::new();
@@ -90,48 +89,7 @@ fn status_of(answer: &str) -> u16 {
 
 /// A fresh authorization code for the demo user (code + PKCE).
 async fn code(handle: &Handle) -> String {
-    let ui = handle.hosted_ui_url();
-    let browser = client();
-    let q = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("response_type", "code"),
-            ("client_id", handle.client_id().as_str()),
-            ("redirect_uri", CALLBACK),
-            ("state", "c3RhdGUx"),
-            ("scope", "openid email profile"),
-            ("code_challenge", CHALLENGE),
-            ("code_challenge_method", "S256"),
-        ])
-        .finish();
-    let page = browser
-        .get(format!("{ui}/login?{q}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("name=\"_csrf\" value=\"").expect("csrf field") + 20;
-    let csrf = &page[start..start + page[start..].find('"').unwrap()];
-    let res = browser
-        .post(format!("{ui}/login?{q}"))
-        .form(&[
-            ("_csrf", csrf),
-            ("username", "demo"),
-            ("password", "Passw0rd!"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    let url = url::Url::parse(&location).unwrap();
-    let code = url
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .expect("a code")
-        .1
-        .into_owned();
-    code
+    support::demo_code(&handle.hosted_ui_url(), handle.client_id().as_str()).await
 }
 
 async fn assert_still_serving(handle: &Handle) {

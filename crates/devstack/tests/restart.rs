@@ -2,6 +2,8 @@
 //! refresh tokens across a restart and a crash (SIGKILL), and refuses to
 //! start on a corrupt state file.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -138,61 +140,15 @@ async fn users_survive_a_kill_9_of_the_binary() {
 /// The app's sign-in through the hosted UI (code + PKCE) against `url`: the
 /// token endpoint's JSON.
 async fn hosted_ui_tokens(url: &str) -> Value {
-    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-    const CALLBACK: &str = "http://localhost:8080/callback";
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("response_type", "code"),
-            ("client_id", CLIENT_ID),
-            ("redirect_uri", CALLBACK),
-            ("scope", "openid email profile"),
-            ("code_challenge", CHALLENGE),
-            ("code_challenge_method", "S256"),
-        ])
-        .finish();
-    let page = browser
-        .get(format!("{url}/login?{query}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"_csrf\" value=\"";
-    let start = page.find(marker).expect("a CSRF field") + marker.len();
-    let csrf = &page[start..start + page[start..].find('"').unwrap()];
-    let res = browser
-        .post(format!("{url}/login?{query}"))
-        .form(&[
-            ("_csrf", csrf),
-            ("username", "demo"),
-            ("password", "Passw0rd!"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    let location = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .expect("a code")
-        .1
-        .to_string();
+    let code = support::demo_code(url, CLIENT_ID).await;
     let res = reqwest::Client::new()
         .post(format!("{url}/oauth2/token"))
         .form(&[
             ("grant_type", "authorization_code"),
             ("client_id", CLIENT_ID),
             ("code", &code),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", VERIFIER),
+            ("redirect_uri", support::CALLBACK),
+            ("code_verifier", support::VERIFIER),
         ])
         .send()
         .await

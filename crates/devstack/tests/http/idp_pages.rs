@@ -27,17 +27,20 @@ async fn sign_up_confirm_lands_signed_in_on_the_callback() {
 
     let page = s.get(&format!("/signup?{q}")).await;
     assert_eq!(page.status(), StatusCode::OK);
-    let csrf = csrf_of(&page.text().await.unwrap());
-    let weak = s
-        .browser
-        .post(s.ui(&format!("/signup?{q}")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", "mona"),
-            ("email", "mona@example.com"),
-            ("password", "weak"),
-        ])
-        .send()
+    // Mona's sign-up form, posted from the page `html` with `password`.
+    let sign_up = |html: String, password: &'static str| {
+        let csrf = csrf_of(&html);
+        s.browser
+            .post(s.ui(&format!("/signup?{q}")))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", "mona"),
+                ("email", "mona@example.com"),
+                ("password", password),
+            ])
+            .send()
+    };
+    let weak = sign_up(page.text().await.unwrap(), "weak")
         .await
         .unwrap()
         .text()
@@ -47,17 +50,7 @@ async fn sign_up_confirm_lands_signed_in_on_the_callback() {
         weak.contains("Password did not conform with policy"),
         "{weak}"
     );
-    let csrf = csrf_of(&weak);
-    let confirm = s
-        .browser
-        .post(s.ui(&format!("/signup?{q}")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", "mona"),
-            ("email", "mona@example.com"),
-            ("password", "Mona-passw0rd"),
-        ])
-        .send()
+    let confirm = sign_up(weak, "Mona-passw0rd")
         .await
         .unwrap()
         .text()

@@ -185,11 +185,19 @@ async fn a_corrupt_hosted_ui_part_stops_devstack_too() {
     }
     let bad = serde_json::to_string(&state).unwrap();
     std::fs::write(&path, &bad).unwrap();
+    refuses_to_start_over_a_corrupt_state_file(&dir).await;
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts devstack on the state in `dir` and expects it to refuse, naming
+/// the corrupt file.
+async fn refuses_to_start_over_a_corrupt_state_file(dir: &std::path::Path) {
     let mut cfg = DevStackConfig::from_seed(Seed::builtin());
     cfg.hosted_ui_port = 0;
     cfg.api_port = 0;
     cfg.keys = Some(keys());
-    cfg.state_dir = Some(dir.clone());
+    cfg.state_dir = Some(dir.to_path_buf());
     let err = devstack::start(cfg)
         .await
         .err()
@@ -199,28 +207,13 @@ async fn a_corrupt_hosted_ui_part_stops_devstack_too() {
         err.contains("user-pool.json") && err.contains("corrupt"),
         "{err}"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
 async fn a_corrupt_state_file_stops_devstack_with_its_name() {
     let dir = temp_dir("corrupt");
     std::fs::write(dir.join("user-pool.json"), b"{\"version\":1,\"pool_id\":").unwrap();
-    let mut cfg = DevStackConfig::from_seed(Seed::builtin());
-    cfg.hosted_ui_port = 0;
-    cfg.api_port = 0;
-    cfg.keys = Some(keys());
-    cfg.state_dir = Some(dir.clone());
-    let err = devstack::start(cfg)
-        .await
-        .err()
-        .expect("refuses to start")
-        .to_string();
-    assert!(
-        err.contains("user-pool.json") && err.contains("corrupt"),
-        "{err}"
-    );
+    refuses_to_start_over_a_corrupt_state_file(&dir).await;
     // And the file is left as it was: no silent reset.
     assert_eq!(
         std::fs::read(dir.join("user-pool.json")).unwrap(),
