@@ -326,6 +326,124 @@ async fn lambda_authorizer_denies_a_token_without_the_books_read_scope() {
     stack.close().await;
 }
 
+async fn select_api(stack: &Stack, name: &str) {
+    stack
+        .browser
+        .eval(&format!(
+            "const s = document.querySelector('[data-testid=book-api]'); s.value = {name:?}; s.dispatchEvent(new Event('change')); return null"
+        ))
+        .await;
+}
+
+/// With `apis`, one console offers every API and explains each answer for
+/// exactly that API's authorizer, naming no other kind.
+#[tokio::test]
+async fn the_api_select_explains_each_authorizer_exactly() {
+    let stack = Stack::with(Options {
+        apis: true,
+        // One scope short of the Lambda's books/read, for its explicit deny.
+        config: json!({"scopes": ["openid", "email", "profile"]}),
+        ..Options::default()
+    })
+    .await;
+    stack.sign_in("code").await;
+    let options: Vec<String> = serde_json::from_value(
+        stack
+            .browser
+            .eval("return [...document.querySelectorAll('[data-testid=book-api] option')].map(o => o.value)")
+            .await,
+    )
+    .unwrap();
+    assert_eq!(
+        options,
+        [
+            "Cognito authorizer (ID token)",
+            "Cognito authorizer with scopes (access token)",
+            "Lambda TOKEN authorizer (access token)"
+        ]
+    );
+
+    // The first API is selected at the start: Cognito, no method scopes.
+    assert_eq!(call_book(&stack, "id").await.status, "200");
+    let refused = call_book(&stack, "access").await;
+    assert_eq!(refused.status, "401");
+    assert!(
+        refused
+            .explanation
+            .contains("This API's Cognito user pool authorizer has no OAuth scopes"),
+        "{}",
+        refused.explanation
+    );
+    assert!(
+        !refused.explanation.contains("Lambda"),
+        "{}",
+        refused.explanation
+    );
+
+    select_api(&stack, &options[1]).await;
+    let hint = stack
+        .browser
+        .testid("book-authorizer")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(hint.contains("method scopes books/read"), "{hint}");
+    let id = call_book(&stack, "id").await;
+    assert_eq!(id.status, "401");
+    assert!(
+        id.explanation.contains("OAuth scopes (books/read)"),
+        "{}",
+        id.explanation
+    );
+    let access = call_book(&stack, "access").await;
+    assert_eq!(
+        access.status, "401",
+        "the token lacks books/read: {}",
+        access.body
+    );
+    assert!(
+        access
+            .explanation
+            .contains("carries the scopes openid, email, profile"),
+        "{}",
+        access.explanation
+    );
+    assert!(
+        access
+            .explanation
+            .contains("asks for one of the scopes books/read"),
+        "{}",
+        access.explanation
+    );
+
+    select_api(&stack, &options[2]).await;
+    let id = call_book(&stack, "id").await;
+    assert_eq!(id.status, "401");
+    assert!(
+        id.explanation.contains("takes access tokens only"),
+        "{}",
+        id.explanation
+    );
+    let denied = call_book(&stack, "access").await;
+    assert_eq!(denied.status, "403");
+    assert!(
+        denied.explanation.contains("Effect Deny"),
+        "{}",
+        denied.explanation
+    );
+
+    let apis_in_history = stack
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=book-history] tbody tr td:first-child')].map(td => td.textContent)")
+        .await;
+    assert_eq!(
+        apis_in_history[0], options[2],
+        "the history names the API of each call: {apis_in_history}"
+    );
+    stack.close().await;
+}
+
 #[tokio::test]
 async fn an_expired_token_is_explained_refreshed_once_and_retried() {
     // devstack's clock is frozen at the start; tokens live a minute.
