@@ -227,40 +227,43 @@ async fn new_groups_come_with_the_next_refresh() {
     stack.close().await;
 }
 
+/// Signs in, presses the control, refreshes on the home page, and checks
+/// that the refresh failed and ended the session; returns what it said.
+async fn refresh_refused_after(stack: &Stack, prepare: &str, button: &str) -> String {
+    stack.sign_in("code").await;
+    press_on_home(stack, prepare, button).await;
+    let shown = refresh_on_home(stack).await;
+    assert!(shown.contains("could not be refreshed"), "{shown}");
+    stack.assert_no_session().await;
+    shown
+}
+
 #[tokio::test]
 async fn a_global_sign_out_makes_the_refresh_token_useless() {
     let stack = Stack::start().await;
-    stack.sign_in("code").await;
-    press_on_home(
+    let shown = refresh_refused_after(
         &stack,
         "document.getElementById('username').value = 'demo'",
         "#sign-out",
     )
     .await;
-    let shown = refresh_on_home(&stack).await;
-    assert!(shown.contains("could not be refreshed"), "{shown}");
     assert!(shown.contains("invalid_grant"), "{shown}");
-    stack.assert_no_session().await;
     stack.close().await;
 }
 
 #[tokio::test]
 async fn an_armed_fault_fails_only_the_next_token_request() {
     let stack = Stack::start().await;
-    stack.sign_in("code").await;
-    press_on_home(
+    let shown = refresh_refused_after(
         &stack,
         "document.getElementById('fault').value = '503'",
         "#fail-next",
     )
     .await;
-    let shown = refresh_on_home(&stack).await;
-    assert!(shown.contains("could not be refreshed"), "{shown}");
     assert!(
         shown.contains("server_error"),
         "the endpoint's error is named: {shown}"
     );
-    stack.assert_no_session().await;
     // The fault was for one request: signing in again works (the hosted
     // UI's cookie skips its form, so the code exchange is the next request).
     stack.start_sign_in("code").await;

@@ -335,6 +335,16 @@ async fn select_api(stack: &Stack, name: &str) {
         .await;
 }
 
+/// The answer has `status`, and its explanation says `words`.
+fn assert_answer(answer: &Answer, status: &str, words: &str) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert!(
+        answer.explanation.contains(words),
+        "{words:?} not in: {}",
+        answer.explanation
+    );
+}
+
 /// With `apis`, one console offers every API and explains each answer for
 /// exactly that API's authorizer, naming no other kind.
 #[tokio::test]
@@ -364,15 +374,13 @@ async fn the_api_select_explains_each_authorizer_exactly() {
     );
 
     // The first API is selected at the start: Cognito, no method scopes.
-    assert_eq!(call_book(&stack, "id").await.status, "200");
+    // (Five calls in all: `call_book` tells a new answer by the history,
+    // which keeps five.)
     let refused = call_book(&stack, "access").await;
-    assert_eq!(refused.status, "401");
-    assert!(
-        refused
-            .explanation
-            .contains("This API's Cognito user pool authorizer has no OAuth scopes"),
-        "{}",
-        refused.explanation
+    assert_answer(
+        &refused,
+        "401",
+        "This API's Cognito user pool authorizer has no OAuth scopes",
     );
     assert!(
         !refused.explanation.contains("Lambda"),
@@ -390,48 +398,19 @@ async fn the_api_select_explains_each_authorizer_exactly() {
         .unwrap_or_default();
     assert!(hint.contains("method scopes books/read"), "{hint}");
     let id = call_book(&stack, "id").await;
-    assert_eq!(id.status, "401");
-    assert!(
-        id.explanation.contains("OAuth scopes (books/read)"),
-        "{}",
-        id.explanation
-    );
+    assert_answer(&id, "401", "OAuth scopes (books/read)");
+    // The access token lacks books/read.
     let access = call_book(&stack, "access").await;
-    assert_eq!(
-        access.status, "401",
-        "the token lacks books/read: {}",
-        access.body
-    );
-    assert!(
-        access
-            .explanation
-            .contains("carries the scopes openid, email, profile"),
-        "{}",
-        access.explanation
-    );
-    assert!(
-        access
-            .explanation
-            .contains("asks for one of the scopes books/read"),
-        "{}",
-        access.explanation
-    );
+    assert_answer(&access, "401", "carries the scopes openid, email, profile");
+    assert_answer(&access, "401", "asks for one of the scopes books/read");
 
     select_api(&stack, &options[2]).await;
-    let id = call_book(&stack, "id").await;
-    assert_eq!(id.status, "401");
-    assert!(
-        id.explanation.contains("takes access tokens only"),
-        "{}",
-        id.explanation
+    assert_answer(
+        &call_book(&stack, "id").await,
+        "401",
+        "takes access tokens only",
     );
-    let denied = call_book(&stack, "access").await;
-    assert_eq!(denied.status, "403");
-    assert!(
-        denied.explanation.contains("Effect Deny"),
-        "{}",
-        denied.explanation
-    );
+    assert_answer(&call_book(&stack, "access").await, "403", "Effect Deny");
 
     let apis_in_history = stack
         .browser

@@ -51,6 +51,32 @@ async fn submit(stack: &Stack) {
         .expect("submit the form");
 }
 
+/// Fills and sends the hosted UI's sign-up form for the new user, then
+/// waits for the page that asks for the code.
+async fn sign_up_form(stack: &Stack) {
+    type_into(stack, "input#username", NEW_USER).await;
+    type_into(stack, "input#email", "newreader@example.com").await;
+    type_into(stack, "input#password", NEW_PASSWORD).await;
+    submit(stack).await;
+    stack.browser.css("input#code").await;
+}
+
+/// Sends `code`, then waits until the app shows the new user signed in
+/// with both tokens verified.
+async fn confirm_and_land_signed_in(stack: &Stack, code: &str) {
+    let b = &stack.browser;
+    type_into(stack, "input#code", code).await;
+    submit(stack).await;
+    b.css("[data-testid=verify-id][data-status=valid]").await;
+    b.css("[data-testid=verify-access][data-status=valid]")
+        .await;
+    let user = b.testid("user").await.text().await.unwrap_or_default();
+    assert!(
+        user.contains(NEW_USER),
+        "the nav names the new user: {user:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_new_user_signs_up_confirms_with_the_outbox_code_and_lands_signed_in() {
     let stack = Stack::start().await;
@@ -62,13 +88,9 @@ async fn a_new_user_signs_up_confirms_with_the_outbox_code_and_lands_signed_in()
         .await
         .expect("click Sign up");
 
-    type_into(&stack, "input#username", NEW_USER).await;
-    type_into(&stack, "input#email", "newreader@example.com").await;
-    type_into(&stack, "input#password", NEW_PASSWORD).await;
-    submit(&stack).await;
+    sign_up_form(&stack).await;
 
     // The code page; a wrong code is refused and the page stays.
-    b.css("input#code").await;
     let code = code_for(&stack, NEW_USER).await;
     assert_eq!(code.len(), 6, "a 6-digit code: {code:?}");
     let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -81,16 +103,7 @@ async fn a_new_user_signs_up_confirms_with_the_outbox_code_and_lands_signed_in()
         "a wrong code signs nobody in"
     );
 
-    type_into(&stack, "input#code", &code).await;
-    submit(&stack).await;
-    b.css("[data-testid=verify-id][data-status=valid]").await;
-    b.css("[data-testid=verify-access][data-status=valid]")
-        .await;
-    let user = b.testid("user").await.text().await.unwrap_or_default();
-    assert!(
-        user.contains(NEW_USER),
-        "the nav names the new user: {user:?}"
-    );
+    confirm_and_land_signed_in(&stack, &code).await;
     stack.close().await;
 }
 
@@ -128,27 +141,15 @@ async fn the_apps_signup_link_signs_a_new_user_up_with_the_selected_flow() {
         .click()
         .await
         .expect("click signup");
-    type_into(&stack, "input#username", NEW_USER).await;
+    b.css("input#username").await;
     let on_signup = b.current_url().await;
     assert!(
         on_signup.starts_with(&format!("{domain}/signup?")) && on_signup.contains("state="),
         "the click adds this round trip's state: {on_signup}"
     );
-    type_into(&stack, "input#email", "newreader@example.com").await;
-    type_into(&stack, "input#password", NEW_PASSWORD).await;
-    submit(&stack).await;
-    b.css("input#code").await;
+    sign_up_form(&stack).await;
     let code = code_for(&stack, NEW_USER).await;
-    type_into(&stack, "input#code", &code).await;
-    submit(&stack).await;
-    b.css("[data-testid=verify-id][data-status=valid]").await;
-    b.css("[data-testid=verify-access][data-status=valid]")
-        .await;
-    let user = b.testid("user").await.text().await.unwrap_or_default();
-    assert!(
-        user.contains(NEW_USER),
-        "the nav names the new user: {user:?}"
-    );
+    confirm_and_land_signed_in(&stack, &code).await;
     let address = b.current_url().await;
     assert!(
         !address.contains("access_token") && !address.contains("state="),
