@@ -15,7 +15,7 @@ use super::error::AuthError;
 use super::lifecycle::Ticket;
 use super::notice::{signed_out_elsewhere, Notice, NoticeKind};
 use super::schedule::refresh_delay_seconds;
-use super::session::{Auth, AuthState, Session, SESSION_KEY};
+use super::session::{Auth, AuthState, RefreshOutcome, Session, SESSION_KEY};
 use super::tabs::{compare, Stored};
 use super::token_client::refresh_grant;
 use super::tokens::{same_user, TokenSet};
@@ -39,14 +39,6 @@ pub(super) enum RefreshError {
     /// The session moved on meanwhile (sign-out began, another tab
     /// refreshed or signed out): the result is dropped, nothing is written.
     Dropped,
-}
-
-/// What a refresh brought.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefreshOutcome {
-    pub access_expires_at: Option<i64>,
-    /// Whether the pool sent a new refresh token (rotation on).
-    pub rotated: bool,
 }
 
 impl Auth {

@@ -25,7 +25,6 @@ use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
-use super::refresh::RefreshOutcome;
 use super::secret::Secret;
 use super::tabs::Stored;
 use super::token_client::exchange_code;
@@ -74,6 +73,14 @@ pub enum AuthState {
     Checking,
     SignedOut,
     SignedIn(Arc<Session>),
+}
+
+/// What a refresh brought.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshOutcome {
+    pub access_expires_at: Option<i64>,
+    /// Whether the pool sent a new refresh token (rotation on).
+    pub rotated: bool,
 }
 
 /// The auth handle every component shares (`use_auth()`); `Copy`.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::refresh::RefreshOutcome;
+use crate::auth::session::RefreshOutcome;
 use crate::auth::{use_auth, Session};
 use crate::components::clock::ticking_now;
 use crate::config::Flow;
