@@ -111,6 +111,20 @@ fn form(
     )
 }
 
+/// A posted page's authorize query (validated) and its form (CSRF
+/// checked): what every form handler here starts with.
+fn posted(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query: Option<String>,
+    body: &Bytes,
+) -> Result<(String, ValidRequest, HashMap<String, String>), Box<Response>> {
+    let query = query.unwrap_or_default();
+    let request = validated(shared, &query)?;
+    let form = form(shared, headers, body)?;
+    Ok((query, request, form))
+}
+
 fn signup_page(
     shared: &Shared,
     query: &str,
@@ -197,12 +211,8 @@ pub async fn submit_signup(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let query = query.unwrap_or_default();
-    if let Err(r) = validated(&shared, &query) {
-        return *r;
-    }
-    let form = match form(&shared, &headers, &body) {
-        Ok(f) => f,
+    let (query, _, form) = match posted(&shared, &headers, query, &body) {
+        Ok(posted) => posted,
         Err(r) => return *r,
     };
     let username = param(&form, "username").unwrap_or("").to_string();
@@ -256,13 +266,8 @@ pub async fn submit_confirm(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let query = query.unwrap_or_default();
-    let req = match validated(&shared, &query) {
-        Ok(r) => r,
-        Err(r) => return *r,
-    };
-    let form = match form(&shared, &headers, &body) {
-        Ok(f) => f,
+    let (query, req, form) = match posted(&shared, &headers, query, &body) {
+        Ok(posted) => posted,
         Err(r) => return *r,
     };
     let username = param(&form, "username").unwrap_or("");
@@ -369,12 +374,8 @@ pub async fn submit_forgot(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let query = query.unwrap_or_default();
-    if let Err(r) = validated(&shared, &query) {
-        return *r;
-    }
-    let form = match form(&shared, &headers, &body) {
-        Ok(f) => f,
+    let (query, _, form) = match posted(&shared, &headers, query, &body) {
+        Ok(posted) => posted,
         Err(r) => return *r,
     };
     let username = param(&form, "username").unwrap_or("");
@@ -399,12 +400,8 @@ pub async fn submit_reset(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let query = query.unwrap_or_default();
-    if let Err(r) = validated(&shared, &query) {
-        return *r;
-    }
-    let form = match form(&shared, &headers, &body) {
-        Ok(f) => f,
+    let (query, _, form) = match posted(&shared, &headers, query, &body) {
+        Ok(posted) => posted,
         Err(r) => return *r,
     };
     let username = param(&form, "username").unwrap_or("").to_string();
