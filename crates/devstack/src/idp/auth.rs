@@ -116,11 +116,7 @@ pub fn check_secret_hash(
     };
     let ok = usernames.iter().any(|u| {
         let want = secret_hash(secret, u, client_id);
-        want.len() == provided.len()
-            && bool::from(subtle::ConstantTimeEq::ct_eq(
-                want.as_bytes(),
-                provided.as_bytes(),
-            ))
+        cognito_jwt::constant_time_eq(&want, provided)
     });
     if ok {
         Ok(())
@@ -640,13 +636,7 @@ fn check_client_secret(shared: &Shared, given: Option<&str>) -> IdpResult<()> {
     let Some(secret) = &shared.seed.user_pool.client_secret else {
         return Ok(());
     };
-    let ok = given.is_some_and(|g| {
-        g.len() == secret.len()
-            && bool::from(subtle::ConstantTimeEq::ct_eq(
-                g.as_bytes(),
-                secret.as_bytes(),
-            ))
-    });
+    let ok = given.is_some_and(|g| cognito_jwt::constant_time_eq(g, secret));
     if ok {
         Ok(())
     } else {
