@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::auth::{use_auth, AuthState};
 use crate::book::call::{call_book, pick_bearer, refresh_after_expiry, AfterExpiry, LastAnswer};
+use crate::components::copy_curl::CopyCurl;
 use crate::config::use_config;
 use crate::explain::book::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
 use crate::web::clock::now;
@@ -157,6 +158,7 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
         latency_ms,
         headers,
         explanation,
+        curl,
     } = answer;
     let status_class = match facts.outcome {
         Outcome::Status(200..=299) => "status ok",
@@ -194,6 +196,7 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
             })}
             <p class="label">"Body"</p>
             <pre data-testid="book-body">{body}</pre>
+            {curl.map(|command| view! { <CopyCurl command /> })}
         </div>
     }
 }
