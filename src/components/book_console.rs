@@ -7,9 +7,9 @@ use leptos::task::spawn_local;
 
 use crate::auth::{use_auth, AuthState};
 use crate::book::call::{call_book, pick_bearer, refresh_after_expiry, AfterExpiry, LastAnswer};
-use crate::components::copy_curl::CopyCurl;
 use crate::config::use_config;
 use crate::explain::book::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
+use crate::web::clipboard::copy_text;
 use crate::web::clock::now;
 
 #[component]
@@ -196,7 +196,21 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
             })}
             <p class="label">"Body"</p>
             <pre data-testid="book-body">{body}</pre>
-            {curl.map(|command| view! { <CopyCurl command /> })}
+            // The command is in `data-curl`; /trace shows it in full.
+            {curl.map(|command| {
+                let copied = command.clone();
+                view! {
+                    <div class="actions">
+                        <button type="button" data-testid="copy-curl" data-curl=command
+                            on:click=move |_| {
+                                let text = copied.clone();
+                                spawn_local(async move {
+                                    let _ = copy_text(&text).await;
+                                });
+                            }>"Copy as curl"</button>
+                    </div>
+                }
+            })}
         </div>
     }
 }

@@ -2,7 +2,6 @@ pub mod book_console;
 pub mod claims;
 pub mod clock;
 pub mod compare;
-pub mod copy_curl;
 pub mod nav;
 pub mod notice;
 pub mod report;

@@ -4,9 +4,9 @@
 //! when the page first opens, so that text is not in the wasm), and the
 //! SDK way to the same tokens.
 //!
-//! The steps are drawn as one escaped HTML string and its buttons are
-//! served by one delegated click handler: a view tree per step cost the
-//! wasm about four times as much.
+//! The page is drawn as one escaped HTML string whose buttons are served
+//! by one delegated click handler: a view tree with its reactive pieces
+//! cost the wasm several kilobytes more.
 
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 
 use crate::auth::use_auth;
 use crate::config::{use_config, Config};
-use crate::trace::curl::{aws_cli, boto3, command, Pool};
+use crate::trace::curl::command;
 use crate::trace::mask::{ACCESS_TOKEN, ID_TOKEN};
 use crate::trace::{self, Step};
 use crate::web::clipboard::copy_text;
@@ -163,13 +163,16 @@ fn step_html(step: &Step, help: Option<&Value>, revealed: Option<(&str, &str)>) 
 #[component]
 pub fn TracePage() -> impl IntoView {
     let auth = use_auth();
+    let config = use_config();
     let help = RwSignal::new(None::<Result<(), String>>);
     load_help(help);
     let copied = RwSignal::new(None::<Result<(), String>>);
     // The reveal open now: `step id.row index.TOKEN_KIND`.
     let revealed = RwSignal::new(None::<String>);
-    let steps = move || {
-        help.track();
+    // The whole page is one string of markup: each reactive piece of a
+    // view costs the wasm its own code, one string costs it once.
+    let page = move || {
+        let state = help.get();
         let open = revealed.get();
         // Read from the session on the click, shown, never kept.
         let token = open.as_deref().and_then(|key| {
@@ -183,24 +186,41 @@ pub fn TracePage() -> impl IntoView {
             Some(raw.expose().to_owned())
         });
         let steps = trace::steps();
-        if steps.is_empty() {
-            return "<li class=\"muted\">Nothing yet in this tab: sign in, and every request of it shows here.</li>".to_owned();
-        }
         HELP.with(|help| {
             let help = help.borrow();
-            steps
-                .iter()
-                .map(|step| {
-                    let shown = open
-                        .as_deref()
-                        .zip(token.as_deref())
-                        .filter(|(key, _)| key.starts_with(&format!("{}.", step.id)));
-                    let shown = shown.map(|(key, token)| {
-                        (key.rsplit_once('.').map_or(key, |(row, _)| row), token)
-                    });
-                    step_html(step, help.as_ref(), shown)
-                })
-                .collect()
+            let help = help.as_ref();
+            let (data_help, notice) = match &state {
+                None => ("loading", String::new()),
+                Some(Ok(())) => ("loaded", String::new()),
+                Some(Err(why)) => ("missing", format!(
+                    "<p class=\"notice warn\" data-testid=\"trace-help-missing\">The explanations ({HELP_URL}) could not be loaded ({}): the steps are shown without them.</p>",
+                    esc(why)
+                )),
+            };
+            let mut out = format!(
+                "<div data-testid=\"trace-page\" data-help=\"{data_help}\"><h1>Protocol trace</h1><p class=\"lead\">{}</p>{notice}<p role=\"status\" class=\"hint\">{}</p><ol class=\"trace\" data-testid=\"trace\">",
+                esc(&lookup(help, &["page", "about"]).unwrap_or_default()),
+                match &copied.get() {
+                    Some(Ok(())) => "Copied. Set the $PLACEHOLDERS first.".to_owned(),
+                    Some(Err(e)) => esc(&format!("Could not copy: {e}")),
+                    None => String::new(),
+                }
+            );
+            if steps.is_empty() {
+                out.push_str("<li class=\"muted\">Nothing yet in this tab: sign in, and every request of it shows here.</li>");
+            }
+            for step in &steps {
+                let shown = open
+                    .as_deref()
+                    .zip(token.as_deref())
+                    .filter(|(key, _)| key.starts_with(&format!("{}.", step.id)))
+                    .map(|(key, token)| (key.rsplit_once('.').map_or(key, |(row, _)| row), token));
+                out += &step_html(step, help, shown);
+            }
+            out.push_str("</ol>");
+            out += &sdk_html(help, &config);
+            out.push_str("</div>");
+            out
         })
     };
     let click = move |ev: leptos::ev::MouseEvent| {
@@ -220,61 +240,7 @@ pub fn TracePage() -> impl IntoView {
             });
         }
     };
-    let help_state = move || match help.get() {
-        None => "loading",
-        Some(Ok(())) => "loaded",
-        Some(Err(_)) => "missing",
-    };
-    view! {
-        <section class="page" data-testid="trace-page" data-help=help_state>
-            <h1>"Protocol trace"</h1>
-            <p class="lead">
-                "Every request this tab sent and every answer it got for its last sign-in, and the refreshes, userInfo and /book calls, revocation and sign-out since, in order. "
-                "Secrets are masked: codes, verifiers, state and nonce show 4 characters, tokens their header and payload, refresh tokens nothing."
-            </p>
-            {move || help.get().and_then(Result::err).map(|why| view! {
-                <p class="notice warn" data-testid="trace-help-missing">
-                    "The explanations (" {HELP_URL} ") could not be loaded (" {why} "): the steps are shown without them."
-                </p>
-            })}
-            <p role="status" class="hint">
-                {move || copied.get().map(|r| match r {
-                    Ok(()) => "Copied. Set the $PLACEHOLDERS first.".to_owned(),
-                    Err(e) => format!("Could not copy: {e}"),
-                })}
-            </p>
-            <ol class="trace" data-testid="trace" inner_html=steps on:click=click></ol>
-            <section class="card" inner_html=sdk_html(&use_config(), auth.session().map(|s| s.username()))></section>
-        </section>
-    }
-}
-
-/// The pool's region: `region`, else the user-pool id's prefix, else the
-/// issuer's host (`cognito-idp.REGION.amazonaws.com`).
-fn region(config: &Config) -> String {
-    config
-        .region
-        .clone()
-        .or_else(|| {
-            Some(
-                config
-                    .user_pool_id
-                    .as_deref()?
-                    .split_once('_')?
-                    .0
-                    .to_owned(),
-            )
-        })
-        .or_else(|| {
-            let host = config.issuer.split('/').nth(2)?;
-            Some(
-                host.strip_prefix("cognito-idp.")?
-                    .split('.')
-                    .next()?
-                    .to_owned(),
-            )
-        })
-        .unwrap_or_else(|| "REGION".to_owned())
+    view! { <section class="page" inner_html=page on:click=click></section> }
 }
 
 /// Whether the hosted UI is on this machine (devstack), which serves the
@@ -285,22 +251,54 @@ fn loopback(url: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
-/// The same tokens without a browser: the user-pool API's InitiateAuth,
-/// for this pool and app client.
-fn sdk_html(config: &Config, username: Option<String>) -> String {
-    let username = username.unwrap_or_else(|| "$USERNAME".to_owned());
-    let region = region(config);
-    let pool = Pool {
-        client_id: &config.client_id,
-        region: &region,
-        endpoint: loopback(&config.domain).then_some(config.domain.as_str()),
-        username: &username,
+/// The same tokens without a browser: the help file's SDK commands, filled
+/// with this pool's values (`{clientId}`, `{region}`, `{domain}`, and the
+/// `sdk.loopback` pieces, which name devstack's endpoint, only when the
+/// hosted UI is on loopback).
+fn sdk_html(help: Option<&Value>, config: &Config) -> String {
+    let Some(sdk) = help.and_then(|h| h.get("sdk")) else {
+        return String::new();
     };
-    format!(
-        "<h2>The SDK path</h2><p class=\"hint\">The same tokens without the hosted UI: the user-pool API's InitiateAuth with USER_PASSWORD_AUTH, for this pool and app client.</p><p class=\"label\">AWS CLI</p><pre data-testid=\"sdk-cli\">{}</pre><p class=\"label\">Python (boto3)</p><pre data-testid=\"sdk-boto3\">{}</pre>",
-        esc(&aws_cli(&pool)),
-        esc(&boto3(&pool))
-    )
+    let text = |key: &str| esc(sdk.get(key).and_then(Value::as_str).unwrap_or_default());
+    let mut out = format!(
+        "<section class=\"card\"><h2>{}</h2><p class=\"hint\">{}</p>",
+        text("title"),
+        text("about")
+    );
+    let region = config.region.clone().unwrap_or_else(|| {
+        // Else the user-pool id's prefix, as in `eu-west-1_AbCdEf123`.
+        let id = config.user_pool_id.as_deref().unwrap_or("REGION_x");
+        id.split('_').next().unwrap_or_default().to_owned()
+    });
+    let commands = sdk.get("commands").and_then(Value::as_array);
+    for command in commands.into_iter().flatten() {
+        let field = |key: &str| command.get(key).and_then(Value::as_str).unwrap_or_default();
+        let mut filled = field("text").to_owned();
+        if let Some(pieces) = sdk.get("loopback").and_then(Value::as_object) {
+            let local = loopback(&config.domain);
+            for (placeholder, piece) in pieces {
+                let piece = if local {
+                    piece.as_str().unwrap_or_default()
+                } else {
+                    ""
+                };
+                filled = filled.replace(placeholder.as_str(), piece);
+            }
+        }
+        let filled = filled
+            .replace("{domain}", &config.domain)
+            .replace("{clientId}", &config.client_id)
+            .replace("{region}", &region);
+        let _ = write!(
+            out,
+            "<p class=\"label\">{}</p><pre data-testid=\"{}\">{}</pre>",
+            esc(field("title")),
+            esc(field("id")),
+            esc(&filled)
+        );
+    }
+    out.push_str("</section>");
+    out
 }
 
 #[cfg(test)]
@@ -358,5 +356,40 @@ mod tests {
             "{open}"
         );
         assert!(open.contains("<span>book</span>"), "without help, the kind");
+    }
+
+    #[test]
+    fn the_sdk_commands_get_this_pool_s_values_and_devstack_s_endpoint() {
+        let help: Value =
+            serde_json::from_str(include_str!("../../public/trace-help.json")).unwrap();
+        let config = |domain: &str| {
+            Config::from_json(
+                &format!(r#"{{"clientId":"client1","domain":"{domain}","region":"eu-west-1","userPoolId":"eu-west-1_Abc"}}"#),
+                "http://localhost:8080",
+            )
+            .unwrap()
+        };
+        let local = sdk_html(Some(&help), &config("http://127.0.0.1:4010"));
+        assert!(local.contains("aws cognito-idp initiate-auth --region &#39;eu-west-1&#39; --endpoint-url &#39;http://127.0.0.1:4010&#39;"), "{local}");
+        assert!(
+            local.contains("--auth-flow USER_PASSWORD_AUTH --client-id &#39;client1&#39;"),
+            "{local}"
+        );
+        assert!(
+            local.contains(
+                "region_name=&quot;eu-west-1&quot;, endpoint_url=&quot;http://127.0.0.1:4010&quot;"
+            ),
+            "{local}"
+        );
+        assert!(local.contains("ClientId=&quot;client1&quot;"), "{local}");
+        let aws = sdk_html(
+            Some(&help),
+            &config("https://p.auth.eu-west-1.amazoncognito.com"),
+        );
+        assert!(!aws.contains("endpoint"), "{aws}");
+        for placeholder in ["{region}", "{clientId}", "{domain}", "{endpoint"] {
+            assert!(!aws.contains(placeholder), "{placeholder} is filled: {aws}");
+        }
+        assert_eq!(sdk_html(None, &config("http://127.0.0.1:4010")), "");
     }
 }

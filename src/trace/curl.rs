@@ -1,6 +1,5 @@
 //! A trace step as a `curl` command that repeats it, with a placeholder
-//! for every secret and a line saying where to get each; and the SDK way
-//! to the same tokens (the AWS CLI and boto3), with this pool's values.
+//! for every secret and a line saying where to get each.
 
 use super::mask::{ACCESS_TOKEN, CODE, CODE_VERIFIER, ID_TOKEN, REFRESH_TOKEN};
 use super::Step;
@@ -67,59 +66,6 @@ pub fn command(step: &Step) -> Option<String> {
         .collect();
     lines.push(curl);
     Some(lines.join("\n"))
-}
-
-/// The pool's values the SDK commands need.
-pub struct Pool<'a> {
-    pub client_id: &'a str,
-    pub region: &'a str,
-    /// The user-pool API's address when it is not AWS's (devstack serves
-    /// it on the hosted UI's origin).
-    pub endpoint: Option<&'a str>,
-    pub username: &'a str,
-}
-
-/// Fit for the inside of a double-quoted shell word or Python string.
-fn escaped(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '\\' | '"' | '$' | '`' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
-}
-
-/// `aws cognito-idp initiate-auth` with USER_PASSWORD_AUTH.
-pub fn aws_cli(pool: &Pool<'_>) -> String {
-    let endpoint = pool
-        .endpoint
-        .map(|url| format!(" --endpoint-url {}", quoted(url)))
-        .unwrap_or_default();
-    format!(
-        "# $PASSWORD: the user's password; the app client must allow USER_PASSWORD_AUTH\naws cognito-idp initiate-auth --region {}{endpoint} \\\n  --auth-flow USER_PASSWORD_AUTH --client-id {} \\\n  --auth-parameters \"USERNAME={},PASSWORD=$PASSWORD\"",
-        quoted(pool.region),
-        quoted(pool.client_id),
-        escaped(pool.username),
-    )
-}
-
-/// Fit for the inside of a double-quoted Python string.
-fn python(text: &str) -> String {
-    text.replace('\\', r"\\").replace('"', "\\\"")
-}
-
-/// The same with boto3.
-pub fn boto3(pool: &Pool<'_>) -> String {
-    let endpoint = pool
-        .endpoint
-        .map(|url| format!(", endpoint_url=\"{}\"", python(url)))
-        .unwrap_or_default();
-    format!(
-        "import os, boto3\n\nidp = boto3.client(\"cognito-idp\", region_name=\"{}\"{endpoint})\nanswer = idp.initiate_auth(\n    ClientId=\"{}\",\n    AuthFlow=\"USER_PASSWORD_AUTH\",\n    AuthParameters={{\"USERNAME\": \"{}\", \"PASSWORD\": os.environ[\"PASSWORD\"]}},\n)\ntokens = answer[\"AuthenticationResult\"]  # IdToken, AccessToken, RefreshToken",
-        python(pool.region),
-        python(pool.client_id),
-        python(pool.username),
-    )
 }
 
 #[cfg(test)]
@@ -213,39 +159,5 @@ mod tests {
     fn single_quotes_in_values_stay_literal() {
         let post = step("revoke", "POST", "http://h/it's", Vec::new());
         assert_eq!(command(&post).unwrap(), r"curl -i 'http://h/it'\''s'");
-    }
-
-    #[test]
-    fn the_sdk_path_names_the_pool_and_devstack_s_endpoint() {
-        let pool = Pool {
-            client_id: "client1",
-            region: "us-east-1",
-            endpoint: Some("http://127.0.0.1:4010"),
-            username: "demo",
-        };
-        let cli = aws_cli(&pool);
-        assert!(cli.contains("aws cognito-idp initiate-auth --region 'us-east-1' --endpoint-url 'http://127.0.0.1:4010'"), "{cli}");
-        assert!(
-            cli.contains("--auth-flow USER_PASSWORD_AUTH --client-id 'client1'"),
-            "{cli}"
-        );
-        assert!(
-            cli.contains("\"USERNAME=demo,PASSWORD=$PASSWORD\""),
-            "{cli}"
-        );
-        let py = boto3(&pool);
-        assert!(
-            py.contains("region_name=\"us-east-1\", endpoint_url=\"http://127.0.0.1:4010\""),
-            "{py}"
-        );
-        assert!(py.contains("ClientId=\"client1\""), "{py}");
-        let aws = Pool {
-            endpoint: None,
-            username: "a\"b$c",
-            ..pool
-        };
-        assert!(!aws_cli(&aws).contains("--endpoint-url"));
-        assert!(aws_cli(&aws).contains("USERNAME=a\\\"b\\$c,"));
-        assert!(!boto3(&aws).contains("endpoint_url"));
     }
 }

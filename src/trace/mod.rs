@@ -15,7 +15,7 @@ pub mod mask;
 
 use std::cell::{Cell, RefCell};
 
-use leptos::prelude::{ArcTrigger, Notify, Track};
+use leptos::prelude::{ArcRwSignal, Track, Update};
 
 use crate::web::storage;
 
@@ -119,34 +119,37 @@ pub fn encode(steps: &[Step]) -> String {
 
 /// The steps of [`encode`]'s text; what does not read is left out.
 pub fn decode(text: &str) -> Vec<Step> {
-    text.split(STEP)
-        .filter_map(|step| {
-            let mut rows = step.split(ROW);
-            let mut head = rows.next()?.split(FIELD).map(str::to_owned);
-            let mut next = || head.next();
-            let step = Step {
-                id: next()?.parse().ok()?,
-                kind: next()?,
-                status: next()?,
-                method: next()?,
-                url: next()?,
-                rows: rows
-                    .filter_map(|row| {
-                        let mut fields = row.split(FIELD);
-                        let tag = fields.next()?.chars().next()?;
-                        let mut next = || fields.next().map(str::to_owned);
-                        Some(Row {
-                            tag,
-                            name: next()?,
-                            value: next()?,
-                            replay: next()?,
-                        })
-                    })
-                    .collect(),
-            };
-            Some(step)
-        })
-        .collect()
+    let mut steps = Vec::new();
+    for step in text.split(STEP) {
+        let mut parts = step.split(ROW);
+        let head: Vec<&str> = parts.next().unwrap_or_default().split(FIELD).collect();
+        let [id, kind, status, method, url] = head[..] else {
+            continue;
+        };
+        let Ok(id) = id.parse() else { continue };
+        let mut rows = Vec::new();
+        for row in parts {
+            let fields: Vec<&str> = row.split(FIELD).collect();
+            if let [tag, name, value, replay] = fields[..] {
+                rows.push(Row {
+                    tag: tag.chars().next().unwrap_or(' '),
+                    name: name.to_owned(),
+                    value: value.to_owned(),
+                    replay: replay.to_owned(),
+                });
+            }
+        }
+        let text = str::to_owned;
+        steps.push(Step {
+            id,
+            kind: text(kind),
+            status: text(status),
+            method: text(method),
+            url: text(url),
+            rows,
+        });
+    }
+    steps
 }
 
 /// A tab's trace grows with every reload of /profile (userInfo); past
@@ -159,7 +162,9 @@ thread_local! {
     /// During sign-out only its own steps are recorded: an answer to an
     /// earlier request (a refresh in flight) must not reappear.
     static SIGNING_OUT: Cell<bool> = const { Cell::new(false) };
-    static CHANGED: ArcTrigger = ArcTrigger::new();
+    /// Flips on every change: a `bool` signal, whose code the wasm has
+    /// already (a trigger of its own cost it about a kilobyte).
+    static CHANGED: ArcRwSignal<bool> = ArcRwSignal::new(false);
 }
 
 fn with_steps<R>(use_them: impl FnOnce(&mut Vec<Step>) -> R) -> R {
@@ -183,13 +188,13 @@ fn update<R>(change: impl FnOnce(&mut Vec<Step>) -> R) -> R {
         storage::set_session_text(TRACE_KEY, &encode(steps));
         result
     });
-    CHANGED.with(ArcTrigger::notify);
+    CHANGED.with(|changed| changed.update(|flag| *flag = !*flag));
     result
 }
 
 /// The steps so far; in a reactive scope, it reruns on every change.
 pub fn steps() -> Vec<Step> {
-    CHANGED.with(ArcTrigger::track);
+    CHANGED.with(Track::track);
     with_steps(|steps| steps.clone())
 }
 
