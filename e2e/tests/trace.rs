@@ -495,7 +495,7 @@ async fn no_secret_reaches_the_page_the_trace_s_storage_or_the_console_unless_re
 }
 
 #[tokio::test]
-async fn the_sdk_path_names_this_pool_and_devstack_s_endpoint() {
+async fn the_sdk_path_names_this_pool_and_devstack_s_endpoint_and_the_cli_signs_in() {
     let stack = Stack::start().await;
     stack.browser.goto(&stack.url("/")).await;
     open_trace(&stack).await;
@@ -506,8 +506,7 @@ async fn the_sdk_path_names_this_pool_and_devstack_s_endpoint() {
         "--auth-flow USER_PASSWORD_AUTH",
         &format!("--client-id '{client}'"),
         &format!("--endpoint-url '{}'", stack.devstack.hosted_ui_url()),
-        "USERNAME=",
-        "PASSWORD=$PASSWORD",
+        "USERNAME=$COGNITO_USERNAME,PASSWORD=$COGNITO_PASSWORD",
     ] {
         assert!(cli.contains(part), "{part} in {cli}");
     }
@@ -522,6 +521,42 @@ async fn the_sdk_path_names_this_pool_and_devstack_s_endpoint() {
     assert!(
         python.contains(&format!("ClientId=\"{client}\"")),
         "{python}"
+    );
+    assert!(
+        python.contains(&format!(
+            "endpoint_url=\"{}\"",
+            stack.devstack.hosted_ui_url()
+        )),
+        "{python}"
+    );
+
+    // The CLI command as shown, run with setup's AWS CLI against devstack.
+    let aws = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/venv/bin/aws");
+    assert!(
+        std::path::Path::new(aws).is_file(),
+        "no AWS CLI at {aws}: run `cargo xtask setup`"
+    );
+    let command = cli.replacen("aws ", &format!("{aws} "), 1);
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new("/bin/bash")
+            .arg("-c")
+            .arg(command)
+            .env("COGNITO_USERNAME", USER)
+            .env("COGNITO_PASSWORD", PASSWORD)
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the AWS CLI answers within 60 s")
+    .expect("run bash");
+    let answer = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && answer.contains("\"IdToken\""),
+        "{cli}\n{answer}\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
     stack.close().await;
 }
