@@ -17,7 +17,8 @@ pub fn policy(index_html: &str, app_config: &Value) -> String {
         key_set: url("jwksUri")
             .or_else(|| url("issuer"))
             .expect("config.json has a jwksUri or issuer"),
-        api: url("apiUrl"),
+        // The API's origin: every `apis` entry of a test shares one.
+        api: url("apiUrl").or_else(|| app_config["apis"][0]["url"].as_str().map(str::to_owned)),
     };
     csp::build(index_html, &hosts).expect("a CSP for the test's hosts")
 }

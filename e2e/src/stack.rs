@@ -24,6 +24,9 @@ pub struct Options {
     /// Serve the app with the production security headers (CSP included,
     /// computed for this test's hosts); on by default.
     pub production_headers: bool,
+    /// config.json lists every API devstack serves (`apis`, each with its
+    /// authorizer) instead of one `apiUrl`.
+    pub apis: bool,
 }
 
 impl Default for Options {
@@ -35,6 +38,7 @@ impl Default for Options {
             gateway_cors: true,
             clock: None,
             production_headers: true,
+            apis: false,
         }
     }
 }
@@ -73,7 +77,11 @@ impl Stack {
         config.capture_log = true;
         let devstack = devstack::start(config).await.expect("start devstack");
 
-        let mut app_config = devstack.app_config_json(Some(&site.origin()));
+        let mut app_config = if options.apis {
+            devstack.app_config_json_with_apis(Some(&site.origin()))
+        } else {
+            devstack.app_config_json(Some(&site.origin()))
+        };
         if let (Some(target), Some(changes)) =
             (app_config.as_object_mut(), options.config.as_object())
         {

@@ -1,7 +1,9 @@
 //! devstack's `/_devstack` page driven in headless Chromium, and the app
 //! reacting without a restart: expired tokens explained by the `/book`
-//! console, a key rotation picked up by refetching the key set, and a
-//! gateway without CORS on its errors shown as a network error.
+//! console, a key rotation picked up by refetching the key set, a gateway
+//! without CORS on its errors shown as a network error, new groups in the
+//! refreshed tokens, a global sign-out refusing the refresh token, and one
+//! failed token request.
 
 use std::time::Instant;
 
@@ -12,6 +14,21 @@ use serde_json::json;
 /// selector) and waits until the page shows the new state; then goes
 /// back to the app's `/profile`, signed in from the stored session.
 async fn press(stack: &Stack, button: &str) {
+    press_after(stack, "", button).await;
+    stack.browser.goto(&stack.url("/profile")).await;
+    stack.wait_signed_in().await;
+}
+
+/// [`press`] after running `prepare` (JavaScript that fills the page's
+/// inputs) on the controls page; then back to the app's home page, which,
+/// unlike `/profile`, stays put when the session ends.
+async fn press_on_home(stack: &Stack, prepare: &str, button: &str) {
+    press_after(stack, prepare, button).await;
+    stack.browser.goto(&stack.url("/")).await;
+    stack.wait_signed_in_on_home().await;
+}
+
+async fn press_after(stack: &Stack, prepare: &str, button: &str) {
     let b = &stack.browser;
     b.goto(&format!("{}/_devstack", stack.devstack.hosted_ui_url()))
         .await;
@@ -34,6 +51,9 @@ async fn press(stack: &Stack, button: &str) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
+    if !prepare.is_empty() {
+        b.eval(&format!("{prepare}; return null")).await;
+    }
     b.css(button)
         .await
         .click()
@@ -50,8 +70,44 @@ async fn press(stack: &Stack, button: &str) {
         assert!(Instant::now() < deadline, "{button} changed nothing");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    b.goto(&stack.url("/profile")).await;
+}
+
+/// Clicks `refresh` on the home page and returns the text the app shows
+/// for it: the refresh result, or the notice of a session that ended.
+async fn refresh_on_home(stack: &Stack) -> String {
+    let b = &stack.browser;
+    b.testid("refresh")
+        .await
+        .click()
+        .await
+        .expect("click refresh");
+    let deadline = Instant::now() + e2e::browser::WAIT;
+    loop {
+        for hook in ["refresh-result", "session-notice"] {
+            if b.has(&format!("[data-testid={hook}]")).await {
+                return b.testid(hook).await.text().await.unwrap_or_default();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the refresh showed nothing:\n{}",
+            b.body_text().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The ID token's `cognito:groups` row on `/profile`.
+async fn groups_row(stack: &Stack) -> String {
+    stack.browser.goto(&stack.url("/profile")).await;
     stack.wait_signed_in().await;
+    stack
+        .browser
+        .css("[data-testid=claims-id] tr[data-claim='cognito:groups']")
+        .await
+        .text()
+        .await
+        .unwrap_or_default()
 }
 
 /// Clicks `call-book` with `token` and returns the status and explanation
@@ -140,5 +196,77 @@ async fn cors_off_turns_a_gateway_401_into_a_network_error() {
         explanation.contains("without CORS headers"),
         "{explanation}"
     );
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn new_groups_come_with_the_next_refresh() {
+    let stack = Stack::with(Options {
+        seed: |seed| seed.user_pool.groups.push("editors".into()),
+        ..Options::default()
+    })
+    .await;
+    stack.sign_in("code").await;
+    let before = groups_row(&stack).await;
+    assert!(before.contains("readers"), "{before}");
+    assert!(!before.contains("editors"), "{before}");
+    press_on_home(
+        &stack,
+        "document.getElementById('username').value = 'demo'; document.getElementById('groups').value = 'editors, readers'",
+        "#set-groups",
+    )
+    .await;
+    // The tokens in hand keep the old groups until the refresh.
+    let refreshed = refresh_on_home(&stack).await;
+    assert!(refreshed.starts_with("Refreshed"), "{refreshed}");
+    let after = groups_row(&stack).await;
+    assert!(
+        after.contains("editors") && after.contains("readers"),
+        "{after}"
+    );
+    stack.close().await;
+}
+
+/// Signs in, presses the control, refreshes on the home page, and checks
+/// that the refresh failed and ended the session; returns what it said.
+async fn refresh_refused_after(stack: &Stack, prepare: &str, button: &str) -> String {
+    stack.sign_in("code").await;
+    press_on_home(stack, prepare, button).await;
+    let shown = refresh_on_home(stack).await;
+    assert!(shown.contains("could not be refreshed"), "{shown}");
+    stack.assert_no_session().await;
+    shown
+}
+
+#[tokio::test]
+async fn a_global_sign_out_makes_the_refresh_token_useless() {
+    let stack = Stack::start().await;
+    let shown = refresh_refused_after(
+        &stack,
+        "document.getElementById('username').value = 'demo'",
+        "#sign-out",
+    )
+    .await;
+    assert!(shown.contains("invalid_grant"), "{shown}");
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn an_armed_fault_fails_only_the_next_token_request() {
+    let stack = Stack::start().await;
+    let shown = refresh_refused_after(
+        &stack,
+        "document.getElementById('fault').value = '503'",
+        "#fail-next",
+    )
+    .await;
+    assert!(
+        shown.contains("server_error"),
+        "the endpoint's error is named: {shown}"
+    );
+    // The fault was for one request: signing in again works (the hosted
+    // UI's cookie skips its form, so the code exchange is the next request).
+    stack.start_sign_in("code").await;
+    stack.wait_signed_in().await;
     stack.close().await;
 }

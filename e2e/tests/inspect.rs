@@ -326,6 +326,103 @@ async fn lambda_authorizer_denies_a_token_without_the_books_read_scope() {
     stack.close().await;
 }
 
+async fn select_api(stack: &Stack, name: &str) {
+    stack
+        .browser
+        .eval(&format!(
+            "const s = document.querySelector('[data-testid=book-api]'); s.value = {name:?}; s.dispatchEvent(new Event('change')); return null"
+        ))
+        .await;
+}
+
+/// The answer has `status`, and its explanation says `words`.
+fn assert_answer(answer: &Answer, status: &str, words: &str) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert!(
+        answer.explanation.contains(words),
+        "{words:?} not in: {}",
+        answer.explanation
+    );
+}
+
+/// With `apis`, one console offers every API and explains each answer for
+/// exactly that API's authorizer, naming no other kind.
+#[tokio::test]
+async fn the_api_select_explains_each_authorizer_exactly() {
+    let stack = Stack::with(Options {
+        apis: true,
+        // One scope short of the Lambda's books/read, for its explicit deny.
+        config: json!({"scopes": ["openid", "email", "profile"]}),
+        ..Options::default()
+    })
+    .await;
+    stack.sign_in("code").await;
+    let options: Vec<String> = serde_json::from_value(
+        stack
+            .browser
+            .eval("return [...document.querySelectorAll('[data-testid=book-api] option')].map(o => o.value)")
+            .await,
+    )
+    .unwrap();
+    assert_eq!(
+        options,
+        [
+            "Cognito authorizer (ID token)",
+            "Cognito authorizer with scopes (access token)",
+            "Lambda TOKEN authorizer (access token)"
+        ]
+    );
+
+    // The first API is selected at the start: Cognito, no method scopes.
+    // (Five calls in all: `call_book` tells a new answer by the history,
+    // which keeps five.)
+    let refused = call_book(&stack, "access").await;
+    assert_answer(
+        &refused,
+        "401",
+        "This API's Cognito user pool authorizer has no OAuth scopes",
+    );
+    assert!(
+        !refused.explanation.contains("Lambda"),
+        "{}",
+        refused.explanation
+    );
+
+    select_api(&stack, &options[1]).await;
+    let hint = stack
+        .browser
+        .testid("book-authorizer")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(hint.contains("method scopes books/read"), "{hint}");
+    let id = call_book(&stack, "id").await;
+    assert_answer(&id, "401", "OAuth scopes (books/read)");
+    // The access token lacks books/read.
+    let access = call_book(&stack, "access").await;
+    assert_answer(&access, "401", "carries the scopes openid, email, profile");
+    assert_answer(&access, "401", "asks for one of the scopes books/read");
+
+    select_api(&stack, &options[2]).await;
+    assert_answer(
+        &call_book(&stack, "id").await,
+        "401",
+        "takes access tokens only",
+    );
+    assert_answer(&call_book(&stack, "access").await, "403", "Effect Deny");
+
+    let apis_in_history = stack
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=book-history] tbody tr td:first-child')].map(td => td.textContent)")
+        .await;
+    assert_eq!(
+        apis_in_history[0], options[2],
+        "the history names the API of each call: {apis_in_history}"
+    );
+    stack.close().await;
+}
+
 #[tokio::test]
 async fn an_expired_token_is_explained_refreshed_once_and_retried() {
     // devstack's clock is frozen at the start; tokens live a minute.

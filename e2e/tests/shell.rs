@@ -202,7 +202,7 @@ fn public_config_matches_the_devstack_defaults() {
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let seed = devstack::Seed::builtin();
-    let expected = devstack::app_config_json(
+    let expected = devstack::app_config_json_with_apis(
         &seed,
         &format!("http://127.0.0.1:{}", devstack::DEFAULT_HOSTED_UI_PORT),
         &format!(

@@ -30,8 +30,8 @@ fuzz_target!(|data: &[u8]| {
         assert_safe_url("jwksUri", &config.jwks_uri);
         assert_safe_url("redirectUri", &config.redirect_uri);
         assert_safe_url("logoutUri", &config.logout_uri);
-        if let Some(api) = &config.api_url {
-            assert_safe_url("apiUrl", api);
+        for api in &config.apis {
+            assert_safe_url("apis", &api.url);
         }
         assert!((0..=300).contains(&config.clock_skew_seconds));
         assert!(!config.client_id.is_empty());

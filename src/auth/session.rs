@@ -30,7 +30,7 @@ use super::secret::Secret;
 use super::tabs::{compare, Stored};
 use super::token_client::{exchange_code, refresh_grant};
 use super::tokens::{same_user, TokenSet};
-use super::urls::{authorize_url, AuthorizeRequest};
+use super::urls::{authorize_url, AuthorizeRequest, Entry};
 use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 use crate::trace::{self, Row};
@@ -288,7 +288,16 @@ impl Auth {
     /// Leaves for the hosted UI with fresh `state`, `nonce` and (code flow)
     /// PKCE verifier, remembered for this one round trip.
     pub fn begin_sign_in(&self, flow: Flow, return_to: &str) {
-        match self.authorize_address(flow, return_to) {
+        self.begin(Entry::SignIn, flow, return_to)
+    }
+
+    /// Sign-in through the hosted UI's sign-up form: the same round trip.
+    pub fn begin_sign_up(&self, flow: Flow, return_to: &str) {
+        self.begin(Entry::SignUp, flow, return_to)
+    }
+
+    fn begin(&self, entry: Entry, flow: Flow, return_to: &str) {
+        match self.authorize_address(entry, flow, return_to) {
             Ok(url) => navigate_away(&url),
             Err(error) => {
                 self.set_notice(NoticeKind::Bad, format!("Sign-in could not start: {error}"))
@@ -296,7 +305,12 @@ impl Auth {
         }
     }
 
-    fn authorize_address(&self, flow: Flow, return_to: &str) -> Result<String, AuthError> {
+    fn authorize_address(
+        &self,
+        entry: Entry,
+        flow: Flow,
+        return_to: &str,
+    ) -> Result<String, AuthError> {
         let config = self.config();
         let random = |count| random_bytes(count).map_err(AuthError::Browser);
         let state = random_token_from_bytes(&random(STATE_BYTES)?);
@@ -309,6 +323,7 @@ impl Auth {
         let url = authorize_url(
             &config,
             &AuthorizeRequest {
+                entry,
                 flow,
                 state: &state,
                 nonce: &nonce,

@@ -1,11 +1,29 @@
-//! The hosted UI addresses the app navigates to: `/oauth2/authorize` and
-//! `/logout`. Cognito's logout is not OIDC RP-initiated logout, so both are
-//! built by hand from the config.
+//! The hosted UI addresses the app navigates to: `/oauth2/authorize`,
+//! `/signup` and `/logout`. Cognito's logout is not OIDC RP-initiated
+//! logout, so all are built by hand from the config.
 
 use crate::config::{Config, Flow};
 
+/// Where on the hosted UI a sign-in starts: its login form, or its sign-up
+/// form, which takes the same query and ends in the same redirect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    SignIn,
+    SignUp,
+}
+
+impl Entry {
+    fn path(self) -> &'static str {
+        match self {
+            Entry::SignIn => "/oauth2/authorize",
+            Entry::SignUp => "/signup",
+        }
+    }
+}
+
 /// What one authorize request carries.
 pub struct AuthorizeRequest<'a> {
+    pub entry: Entry,
     pub flow: Flow,
     pub state: &'a str,
     pub nonce: &'a str,
@@ -13,13 +31,20 @@ pub struct AuthorizeRequest<'a> {
     pub code_challenge: Option<&'a str>,
 }
 
-pub fn authorize_url(config: &Config, request: &AuthorizeRequest<'_>) -> String {
+/// The query every hosted UI entry takes, before the round trip's secrets.
+fn client_query(config: &Config, flow: Flow) -> form_urlencoded::Serializer<'static, String> {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query
-        .append_pair("response_type", request.flow.response_type())
+        .append_pair("response_type", flow.response_type())
         .append_pair("client_id", &config.client_id)
         .append_pair("redirect_uri", &config.redirect_uri)
-        .append_pair("scope", &config.scopes.join(" "))
+        .append_pair("scope", &config.scopes.join(" "));
+    query
+}
+
+pub fn authorize_url(config: &Config, request: &AuthorizeRequest<'_>) -> String {
+    let mut query = client_query(config, request.flow);
+    query
         .append_pair("state", request.state)
         .append_pair("nonce", request.nonce);
     if let Some(challenge) = request.code_challenge {
@@ -27,7 +52,24 @@ pub fn authorize_url(config: &Config, request: &AuthorizeRequest<'_>) -> String 
             .append_pair("code_challenge_method", "S256")
             .append_pair("code_challenge", challenge);
     }
-    format!("{}/oauth2/authorize?{}", config.domain, query.finish())
+    format!(
+        "{}{}?{}",
+        config.domain,
+        request.entry.path(),
+        query.finish()
+    )
+}
+
+/// The `signup` link's address: the sign-up page with the selected flow's
+/// query, without the secrets, which the click adds (a fresh set each time).
+pub fn signup_link(config: &Config, flow: Flow) -> String {
+    let mut query = client_query(config, flow);
+    format!(
+        "{}{}?{}",
+        config.domain,
+        Entry::SignUp.path(),
+        query.finish()
+    )
 }
 
 /// Clears the hosted UI session cookie; without it the next sign-in skips the
@@ -80,6 +122,7 @@ mod tests {
         let url = authorize_url(
             &config(),
             &AuthorizeRequest {
+                entry: Entry::SignIn,
                 flow: Flow::Code,
                 state: "st",
                 nonce: "no",
@@ -109,6 +152,7 @@ mod tests {
         let url = authorize_url(
             &config(),
             &AuthorizeRequest {
+                entry: Entry::SignIn,
                 flow: Flow::Implicit,
                 state: "st",
                 nonce: "no",
@@ -119,6 +163,30 @@ mod tests {
         assert!(pairs.contains(&("response_type".into(), "token".into())));
         assert!(pairs.contains(&("nonce".into(), "no".into())));
         assert!(!pairs.iter().any(|(k, _)| k.starts_with("code_challenge")));
+    }
+
+    #[test]
+    fn sign_up_takes_the_authorize_query_on_the_signup_page() {
+        let request = |entry| AuthorizeRequest {
+            entry,
+            flow: Flow::Code,
+            state: "st",
+            nonce: "no",
+            code_challenge: Some("ch"),
+        };
+        let sign_in = authorize_url(&config(), &request(Entry::SignIn));
+        let sign_up = authorize_url(&config(), &request(Entry::SignUp));
+        assert!(sign_up.starts_with("https://p.auth.eu-west-1.amazoncognito.com/signup?"));
+        assert_eq!(pairs(&sign_up), pairs(&sign_in));
+
+        let link = signup_link(&config(), Flow::Implicit);
+        assert!(link.starts_with("https://p.auth.eu-west-1.amazoncognito.com/signup?"));
+        let link_pairs = pairs(&link);
+        assert!(link_pairs.contains(&("response_type".into(), "token".into())));
+        assert!(
+            !link_pairs.iter().any(|(k, _)| k == "state" || k == "nonce"),
+            "the link holds no secret: {link}"
+        );
     }
 
     #[test]

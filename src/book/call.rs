@@ -1,4 +1,4 @@
-//! The `/book` use case: send the chosen token to `GET {apiUrl}/book`, time
+//! The `/book` use case: send the chosen token to `GET {api}/book`, time
 //! the call, explain the answer, and refresh the session once when the
 //! answer says the token expired. `components::book_console` only shows
 //! what these return.
@@ -7,6 +7,7 @@ use cognito_jwt::UnverifiedToken;
 use leptos::prelude::GetUntracked;
 
 use crate::auth::{Auth, AuthState};
+use crate::config::Api;
 use crate::explain::book::{
     explain, header_rows, CallFacts, Explanation, HeaderRow, HistoryEntry, Outcome, TokenChoice,
 };
@@ -52,6 +53,8 @@ pub fn pick_bearer(auth: Auth, choice: TokenChoice) -> Option<Bearer> {
 /// One finished call, as the console shows it.
 #[derive(Clone)]
 pub struct LastAnswer {
+    /// The called API's `name`.
+    pub api: String,
     pub facts: CallFacts,
     pub latency_ms: u32,
     pub headers: Vec<HeaderRow>,
@@ -64,6 +67,7 @@ impl LastAnswer {
     /// The call's line in the history.
     pub fn history_entry(&self) -> HistoryEntry {
         HistoryEntry {
+            api: self.api.clone(),
             choice: self.facts.choice,
             outcome: self.facts.outcome,
             latency_ms: self.latency_ms,
@@ -79,14 +83,17 @@ pub struct Received {
     pub headers: Vec<HeaderRow>,
 }
 
-/// Explains a received answer to a call that sent `bearer` as `choice`.
+/// Explains a received answer to a call to `api` that sent `bearer` as `choice`.
 pub fn answer(
+    api: &Api,
     choice: TokenChoice,
     bearer: Option<Bearer>,
     received: Received,
     latency_ms: u32,
 ) -> LastAnswer {
     let facts = CallFacts {
+        authorizer: api.authorizer,
+        method_scopes: api.scopes.clone(),
         choice,
         outcome: received.outcome,
         body: received.body,
@@ -95,6 +102,7 @@ pub fn answer(
     };
     let explanation = explain(&facts);
     LastAnswer {
+        api: api.name.clone(),
         facts,
         latency_ms,
         headers: received.headers,
@@ -109,15 +117,16 @@ pub fn latency_ms(started_ms: f64, ended_ms: f64) -> u32 {
     (ended_ms - started_ms).max(0.0).round() as u32
 }
 
-/// Sends `GET {url}` with `bearer` (or without a token) and explains the answer.
-pub async fn call_book(url: &str, choice: TokenChoice, bearer: Option<Bearer>) -> LastAnswer {
+/// Sends `GET {api}/book` with `bearer` (or without a token) and explains the answer.
+pub async fn call_book(api: &Api, choice: TokenChoice, bearer: Option<Bearer>) -> LastAnswer {
     let placeholder = match choice {
         TokenChoice::Id => ID_TOKEN,
         _ => ACCESS_TOKEN,
     };
     let sent = bearer.as_ref().map(|b| (b.raw.as_str(), placeholder));
     let started = now_ms();
-    let (step_id, reply) = get_with_bearer(url, sent, "book").await;
+    let url = api.book_url();
+    let (step_id, reply) = get_with_bearer(&url, sent, "book").await;
     let latency = latency_ms(started, now_ms());
     let received = match reply {
         Ok(reply) => Received {
@@ -133,7 +142,7 @@ pub async fn call_book(url: &str, choice: TokenChoice, bearer: Option<Bearer>) -
     };
     LastAnswer {
         curl: step(step_id).as_ref().and_then(command),
-        ..answer(choice, bearer, received, latency)
+        ..answer(api, choice, bearer, received, latency)
     }
 }
 
@@ -161,12 +170,23 @@ mod tests {
     use base64::Engine;
     use serde_json::json;
 
+    use crate::config::Authorizer;
+
     fn token(claims: serde_json::Value) -> (String, UnverifiedToken) {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k"}"#);
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
         let raw = format!("{header}.{payload}.c2ln");
         let parsed = UnverifiedToken::parse(&raw).expect("a well-formed token");
         (raw, parsed)
+    }
+
+    fn lambda_api() -> Api {
+        Api {
+            name: "lambda".into(),
+            url: "http://127.0.0.1:4011/prod/lambda".into(),
+            authorizer: Authorizer::Lambda,
+            scopes: vec![],
+        }
     }
 
     fn received(status: u16, body: &str) -> Received {
@@ -200,20 +220,44 @@ mod tests {
         let (raw, parsed) = token(json!({"exp": 100, "scope": "email"}));
         let bearer = Bearer::new(&raw, &parsed, 200);
         let body = r#"{"message":"Unauthorized"}"#;
-        let last = answer(TokenChoice::Access, Some(bearer), received(401, body), 12);
+        let last = answer(
+            &lambda_api(),
+            TokenChoice::Access,
+            Some(bearer),
+            received(401, body),
+            12,
+        );
         assert!(last.facts.token_expired);
         assert_eq!(last.facts.token_scopes, ["email"]);
+        assert_eq!(
+            last.facts.authorizer,
+            Authorizer::Lambda,
+            "explained for the API called"
+        );
         assert!(last.explanation.expired);
 
-        let without = answer(TokenChoice::None, None, received(401, body), 12);
+        let without = answer(
+            &lambda_api(),
+            TokenChoice::None,
+            None,
+            received(401, body),
+            12,
+        );
         assert!(!without.facts.token_expired);
         assert!(!without.explanation.expired);
     }
 
     #[test]
     fn the_history_entry_repeats_the_answer() {
-        let last = answer(TokenChoice::Id, None, received(200, "[]"), 34);
+        let last = answer(
+            &lambda_api(),
+            TokenChoice::Id,
+            None,
+            received(200, "[]"),
+            34,
+        );
         let entry = last.history_entry();
+        assert_eq!(entry.api, "lambda");
         assert_eq!(entry.choice, TokenChoice::Id);
         assert_eq!(entry.outcome, Outcome::Status(200));
         assert_eq!(entry.latency_ms, 34);

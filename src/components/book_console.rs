@@ -1,5 +1,6 @@
-//! The `/book` console: send `GET {apiUrl}/book` with the chosen token and
-//! see the status, latency, readable headers, body and what it means. On a
+//! The `/book` console: pick an API (config.json's `apis`, or `apiUrl`),
+//! send `GET {api}/book` with the chosen token and see the status, latency,
+//! readable headers, body and what it means for that API's authorizer. On a
 //! 401 for an expired token it refreshes the session once and offers a retry.
 
 use leptos::prelude::*;
@@ -7,8 +8,10 @@ use leptos::task::spawn_local;
 
 use crate::auth::{use_auth, AuthState};
 use crate::book::call::{call_book, pick_bearer, refresh_after_expiry, AfterExpiry, LastAnswer};
-use crate::config::use_config;
-use crate::explain::book::{pretty_body, push_history, HistoryEntry, Outcome, TokenChoice};
+use crate::config::{use_config, Api};
+use crate::explain::book::{
+    authorizer_summary, pretty_body, push_history, HistoryEntry, Outcome, TokenChoice,
+};
 use crate::web::clipboard::copy_text;
 use crate::web::clock::now;
 
@@ -18,24 +21,34 @@ pub fn BookConsole() -> impl IntoView {
     view! {
         <section class="card book" aria-labelledby="book-title" data-testid="book-console">
             <h2 id="book-title">"Call the API: " <code>"GET /book"</code></h2>
-            {match config.api_url.clone() {
-                Some(api_url) => view! { <Console api_url /> }.into_any(),
-                None => view! {
+            {if config.apis.is_empty() {
+                view! {
                     <p class="notice warn" data-testid="book-unconfigured">
                         "No API is configured: set " <code>"apiUrl"</code> " in " <code>"config.json"</code>
                         " to the stage URL of your API Gateway (e.g. " <code>"https://abc123.execute-api.eu-west-1.amazonaws.com/prod"</code>
-                        "), and this console will call " <code>"{apiUrl}/book"</code> " with your tokens."
+                        "), or list several with their authorizers in " <code>"apis"</code>
+                        ", and this console will call " <code>"GET /book"</code> " with your tokens."
                     </p>
-                }.into_any(),
+                }.into_any()
+            } else {
+                view! { <Console apis=config.apis.clone() /> }.into_any()
             }}
         </section>
     }
 }
 
 #[component]
-fn Console(api_url: String) -> impl IntoView {
+fn Console(apis: Vec<Api>) -> impl IntoView {
     let auth = use_auth();
-    let url = format!("{}/book", api_url.trim_end_matches('/'));
+    let several = apis.len() > 1;
+    let api_options = several.then(|| {
+        apis.iter()
+            .map(|api| view! { <option value=api.name.clone()>{api.name.clone()}</option> })
+            .collect_view()
+    });
+    let apis = StoredValue::new(apis);
+    let selected = RwSignal::new(0usize);
+    let api = move || apis.with_value(|all| all[selected.get()].clone());
     let choice = RwSignal::new(TokenChoice::Id);
     let running = RwSignal::new(false);
     let last = RwSignal::new(None::<LastAnswer>);
@@ -43,9 +56,8 @@ fn Console(api_url: String) -> impl IntoView {
     let after_expiry = RwSignal::new(None::<AfterExpiry>);
     let signed_in = move || matches!(auth.state.get(), AuthState::SignedIn(_));
 
-    let call_url = url.clone();
     let call = move |refresh_allowed: bool| {
-        let url = call_url.clone();
+        let api = apis.with_value(|all| all[selected.get_untracked()].clone());
         let choice = choice.get_untracked();
         let bearer = pick_bearer(auth, choice);
         running.set(true);
@@ -53,7 +65,7 @@ fn Console(api_url: String) -> impl IntoView {
             after_expiry.set(None);
         }
         spawn_local(async move {
-            let answer = call_book(&url, choice, bearer).await;
+            let answer = call_book(&api, choice, bearer).await;
             history.update(|h| push_history(h, answer.history_entry()));
             let expired = answer.explanation.expired;
             last.set(Some(answer));
@@ -79,10 +91,25 @@ fn Console(api_url: String) -> impl IntoView {
 
     view! {
         <p class="hint">
-            "Sends " <code>"GET " {url.clone()}</code> " with " <code>"Authorization: Bearer <token>"</code>
-            " and explains the answer. Which token passes depends on the API's authorizer (see " <a href="/profile">"ID vs access"</a> ")."
+            "Sends " <code>"GET " {move || api().book_url()}</code> " with " <code>"Authorization: Bearer <token>"</code>
+            " and explains the answer (see " <a href="/profile">"ID vs access"</a> "). "
+            <span data-testid="book-authorizer">{move || { let api = api(); authorizer_summary(api.authorizer, &api.scopes) }}</span>
         </p>
         <div class="console-controls">
+            {api_options.map(|options| view! {
+                <div class="field">
+                    <label for="book-api">"API"</label>
+                    <select id="book-api" data-testid="book-api"
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            if let Some(index) = apis.with_value(|all| all.iter().position(|a| a.name == name)) {
+                                selected.set(index);
+                            }
+                        }>
+                        {options}
+                    </select>
+                </div>
+            })}
             <div class="field">
                 <label for="book-token">"Token to send"</label>
                 <select id="book-token" data-testid="book-token"
@@ -96,10 +123,7 @@ fn Console(api_url: String) -> impl IntoView {
             </div>
             <button type="button" class="primary" data-testid="call-book"
                 disabled=move || running.get()
-                on:click={
-                    let call = call.clone();
-                    move |_| call(true)
-                }>
+                on:click=move |_| call(true)>
                 {move || if running.get() { "Calling…" } else { "Call GET /book" }}
             </button>
         </div>
@@ -108,7 +132,6 @@ fn Console(api_url: String) -> impl IntoView {
         })}
         {move || last.get().map(|answer| view! { <Answer answer /> })}
         {move || after_expiry.get().map(|state| {
-            let call = call.clone();
             match state {
                 AfterExpiry::Refreshing => view! {
                     <p class="notice warn" data-testid="book-refresh" role="status">"The token had expired: refreshing the session…"</p>
@@ -133,10 +156,11 @@ fn Console(api_url: String) -> impl IntoView {
                 <div class="table-wrap">
                     <table class="history" data-testid="book-history">
                         <caption>"Last calls (newest first)"</caption>
-                        <thead><tr><th scope="col">"Token"</th><th scope="col">"Status"</th><th scope="col">"Latency"</th><th scope="col">"Meaning"</th></tr></thead>
+                        <thead><tr>{several.then(|| view! { <th scope="col">"API"</th> })}<th scope="col">"Token"</th><th scope="col">"Status"</th><th scope="col">"Latency"</th><th scope="col">"Meaning"</th></tr></thead>
                         <tbody>
                             {entries.into_iter().map(|e| view! {
                                 <tr>
+                                    {several.then(|| view! { <td>{e.api}</td> })}
                                     <td>{e.choice.label()}</td>
                                     <td class="mono">{e.outcome.label()}</td>
                                     <td class="mono">{format!("{} ms", e.latency_ms)}</td>
@@ -154,6 +178,7 @@ fn Console(api_url: String) -> impl IntoView {
 #[component]
 fn Answer(answer: LastAnswer) -> impl IntoView {
     let LastAnswer {
+        api: _,
         facts,
         latency_ms,
         headers,

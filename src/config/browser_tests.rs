@@ -30,10 +30,7 @@ fn valid_urls_are_normalised_like_natively() {
     let config = check("domain", "http://127.0.0.1:4010/").unwrap();
     assert_eq!(config.domain, "http://127.0.0.1:4010");
     let config = check("apiUrl", "https://API.example.com/prod/").unwrap();
-    assert_eq!(
-        config.api_url.as_deref(),
-        Some("https://api.example.com/prod")
-    );
+    assert_eq!(config.apis[0].url, "https://api.example.com/prod");
     assert!(check("domain", "http://[::1]:8080").is_ok());
     assert!(check("domain", "http://localhost").is_ok());
 }

@@ -10,6 +10,7 @@ use cognito_jwt::json_type;
 use serde_json::{Map, Value};
 
 use absolute_url::AbsoluteUrl;
+pub use apis::{Api, Authorizer};
 pub use context::{provide_config, use_config, ConfigStore, SharedConfig};
 
 /// Which OAuth flow the `flow` select preselects.
@@ -95,8 +96,9 @@ pub struct Config {
     pub logout_uri: String,
     pub scopes: Vec<String>,
     pub response_type: Flow,
-    /// Base URL of the API, without a trailing slash.
-    pub api_url: Option<String>,
+    /// The APIs the `/book` console calls (`apis`, or the one of `apiUrl`);
+    /// empty when neither is given.
+    pub apis: Vec<Api>,
     pub token_storage: TokenStorage,
     pub clock_skew_seconds: i64,
 }
@@ -141,7 +143,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const KNOWN_KEYS: [&str; 13] = [
+const KNOWN_KEYS: [&str; 14] = [
     "clientId",
     "domain",
     "region",
@@ -153,6 +155,7 @@ const KNOWN_KEYS: [&str; 13] = [
     "scopes",
     "responseType",
     "apiUrl",
+    "apis",
     "tokenStorage",
     "clockSkewSeconds",
 ];
@@ -245,9 +248,7 @@ impl Config {
                 ))
             }
         };
-        let api_url = fields
-            .optional_url("apiUrl")?
-            .map(|url| trim_slash(&url.href));
+        let apis = apis::from_map(map)?;
         let token_storage = match fields.optional_string("tokenStorage")?.as_deref() {
             None | Some("session") => TokenStorage::Session,
             Some("local") => TokenStorage::Local,
@@ -272,7 +273,7 @@ impl Config {
             logout_uri,
             scopes,
             response_type,
-            api_url,
+            apis,
             token_storage,
             clock_skew_seconds,
         })
@@ -382,7 +383,7 @@ impl Fields<'_> {
 
 /// Parses a URL and applies the scheme rule of the contract: `https:`
 /// everywhere, `http:` only on a loopback host.
-fn parse_url(key: &str, text: &str) -> Result<AbsoluteUrl, ConfigError> {
+pub(super) fn parse_url(key: &str, text: &str) -> Result<AbsoluteUrl, ConfigError> {
     let url = absolute_url::parse(text).map_err(|e| {
         ConfigError::at(key, format!("is not a valid absolute URL ({e}): {text:?}"))
     })?;
@@ -456,7 +457,7 @@ fn check_user_pool_id(pool: &str, region: Option<&str>) -> Result<(), ConfigErro
     })
 }
 
-fn trim_slash(url: &str) -> String {
+pub(super) fn trim_slash(url: &str) -> String {
     url.trim_end_matches('/').to_owned()
 }
 
@@ -477,6 +478,7 @@ fn json_error_reason(error: &serde_json::Error) -> String {
 }
 
 mod absolute_url;
+mod apis;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod context;

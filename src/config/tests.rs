@@ -53,7 +53,7 @@ fn minimal_config_fills_every_default() {
             logout_uri: "http://localhost:8080/".into(),
             scopes: vec!["openid".into(), "email".into(), "profile".into()],
             response_type: Flow::Code,
-            api_url: None,
+            apis: vec![],
             token_storage: TokenStorage::Session,
             clock_skew_seconds: 60,
         }
@@ -92,8 +92,13 @@ fn every_key_given_is_taken_as_given() {
     );
     assert_eq!(config.response_type, Flow::Implicit);
     assert_eq!(
-        config.api_url.as_deref(),
-        Some("https://api.example.com/prod")
+        config.apis,
+        [Api {
+            name: "apiUrl".into(),
+            url: "https://api.example.com/prod".into(),
+            authorizer: Authorizer::Unknown,
+            scopes: vec![],
+        }]
     );
     assert_eq!(config.token_storage, TokenStorage::Local);
     assert_eq!(config.clock_skew_seconds, 0);
@@ -402,4 +407,111 @@ fn flow_select_values_round_trip() {
 fn error_display_names_the_key() {
     let error = error_of(&without("clientId"));
     assert_eq!(error.to_string(), "`clientId`: is required but missing");
+}
+
+#[test]
+fn apis_are_taken_with_their_authorizers() {
+    let text = with(
+        "apis",
+        json!([
+            {"name": "id", "url": "https://a.example.com/prod/cognito/", "authorizer": "cognito"},
+            {"name": "scoped", "url": "https://a.example.com/prod/cognito-scopes", "authorizer": "cognito-scopes", "scopes": ["books/read"]},
+            {"name": "lambda", "url": "http://127.0.0.1:4011/prod/lambda", "authorizer": "lambda"}
+        ]),
+    );
+    let config = Config::from_json(&text, ORIGIN).unwrap();
+    let kinds: Vec<_> = config.apis.iter().map(|a| a.authorizer).collect();
+    assert_eq!(
+        kinds,
+        [
+            Authorizer::Cognito,
+            Authorizer::CognitoScopes,
+            Authorizer::Lambda
+        ]
+    );
+    assert_eq!(
+        config.apis[0].book_url(),
+        "https://a.example.com/prod/cognito/book"
+    );
+    assert_eq!(config.apis[1].scopes, ["books/read"]);
+    assert!(config.apis[2].scopes.is_empty());
+}
+
+#[test]
+fn api_url_and_apis_together_name_api_url() {
+    let mut config = minimal();
+    config["apiUrl"] = json!("https://a.example.com/prod");
+    config["apis"] =
+        json!([{"name": "a", "url": "https://a.example.com/prod", "authorizer": "cognito"}]);
+    assert_error(&config.to_string(), "apiUrl", "not both");
+}
+
+#[test]
+fn a_bad_apis_entry_names_its_index_and_field() {
+    let api = |entry: Value| {
+        with(
+            "apis",
+            json!([{"name": "ok", "url": "https://a.example.com/p", "authorizer": "lambda"}, entry]),
+        )
+    };
+    assert_error(&with("apis", json!({})), "apis", "array of objects");
+    assert_error(&with("apis", json!([])), "apis", "at least one");
+    assert_error(
+        &with("apis", json!(["https://a.example.com"])),
+        "apis[0]",
+        "must be an object",
+    );
+    assert_error(
+        &api(json!({"name": "b", "url": "https://a.example.com/p", "authorizer": "iam"})),
+        "apis[1].authorizer",
+        "\"iam\"",
+    );
+    assert_error(
+        &api(json!({"name": "ok", "url": "https://a.example.com/p", "authorizer": "cognito"})),
+        "apis[1].name",
+        "unique",
+    );
+    assert_error(
+        &api(json!({"name": "b", "url": "javascript:alert(1)", "authorizer": "cognito"})),
+        "apis[1].url",
+        "not a javascript: URL",
+    );
+    assert_error(
+        &api(json!({"name": "b", "authorizer": "cognito"})),
+        "apis[1].url",
+        "required",
+    );
+    assert_error(
+        &api(json!({"name": " ", "url": "https://a.example.com/p", "authorizer": "cognito"})),
+        "apis[1].name",
+        "empty",
+    );
+    assert_error(
+        &api(
+            json!({"name": "b", "url": "https://a.example.com/p", "authorizer": "cognito-scopes"}),
+        ),
+        "apis[1].scopes",
+        "required",
+    );
+    assert_error(
+        &api(
+            json!({"name": "b", "url": "https://a.example.com/p", "authorizer": "cognito-scopes", "scopes": []}),
+        ),
+        "apis[1].scopes",
+        "at least one",
+    );
+    assert_error(
+        &api(
+            json!({"name": "b", "url": "https://a.example.com/p", "authorizer": "lambda", "scopes": ["x"]}),
+        ),
+        "apis[1].scopes",
+        "only to a \"cognito-scopes\"",
+    );
+    assert_error(
+        &api(
+            json!({"name": "b", "url": "https://a.example.com/p", "authorizer": "lambda", "stage": "prod"}),
+        ),
+        "apis[1].stage",
+        "unknown key",
+    );
 }

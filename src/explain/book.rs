@@ -1,9 +1,11 @@
-//! What an answer of `GET {apiUrl}/book` means, in words, from what the
-//! page can know: the token it sent, the status (or a network error) and the
-//! body. Follows docs/protocol.md, "What API Gateway answers the browser".
+//! What an answer of `GET {api}/book` means, in words, from what the page
+//! can know: the API's authorizer (when config.json's `apis` names it), the
+//! token it sent, the status (or a network error) and the body. Follows
+//! docs/protocol.md, "What API Gateway answers the browser".
 
 use serde_json::Value;
 
+use crate::config::Authorizer;
 use crate::explain::tone::Tone;
 
 /// Which token the call sent (the `book-token` select).
@@ -58,6 +60,10 @@ impl Outcome {
 /// Everything the explanation depends on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallFacts {
+    /// The called API's authorizer; `Unknown` for `apiUrl`.
+    pub authorizer: Authorizer,
+    /// The method's OAuth scopes (a `cognito-scopes` API).
+    pub method_scopes: Vec<String>,
     pub choice: TokenChoice,
     pub outcome: Outcome,
     pub body: String,
@@ -75,6 +81,19 @@ pub struct Explanation {
     pub details: Vec<String>,
     /// A 401 for an expired token: refresh the session once, then retry.
     pub expired: bool,
+}
+
+/// One line on what the API's authorizer takes, under the console's select.
+pub fn authorizer_summary(authorizer: Authorizer, method_scopes: &[String]) -> String {
+    match authorizer {
+        Authorizer::Unknown => "Which token passes depends on the API's authorizer; with `apis` in config.json, the console explains each answer for exactly that authorizer.".into(),
+        Authorizer::Cognito => "Authorizer: Cognito user pool, no OAuth scopes on the method: it takes the ID token.".into(),
+        Authorizer::CognitoScopes => format!(
+            "Authorizer: Cognito user pool with the method scopes {}: it takes an access token that carries one of them.",
+            method_scopes.join(", ")
+        ),
+        Authorizer::Lambda => "Authorizer: Lambda TOKEN (crates/authorizer): it takes the access token, and its policy allows methods per scope (by default, books/read allows GET /book).".into(),
+    }
 }
 
 const EXPIRED_MESSAGE: &str = "The incoming token has expired";
@@ -199,18 +218,12 @@ fn unauthorized(facts: &CallFacts) -> Explanation {
             expired: true,
         };
     }
-    let mut details = Vec::new();
-    match facts.choice {
-        TokenChoice::Access => {
-            details.push("Under a Cognito user pool authorizer with no OAuth scopes on the method, API Gateway treats the token as an ID token: an access token has no aud, so it is refused with 401. Send the ID token, or add scopes to the method.".into());
-            details.push("With method scopes, the access token must share one of them; with a Lambda authorizer, the token failed the Lambda's checks.".into());
-        }
-        TokenChoice::Id => {
-            details.push("Under a Cognito authorizer with OAuth scopes on the method, only an access token passes: an ID token has no scope claim. A Lambda authorizer that expects access tokens refuses it too. Send the access token.".into());
-            details.push("Otherwise the token is not one this authorizer accepts: another user pool or app client, a bad signature, or a garbled header.".into());
-        }
-        TokenChoice::None => {}
-    }
+    let details = match facts.authorizer {
+        Authorizer::Unknown => unknown_authorizer_refused(facts.choice),
+        Authorizer::Cognito => cognito_refused(facts.choice),
+        Authorizer::CognitoScopes => scoped_cognito_refused(facts),
+        Authorizer::Lambda => lambda_refused(facts.choice),
+    };
     refused(
         &format!(
             "401 Unauthorized: the authorizer refused the {}",
@@ -220,13 +233,107 @@ fn unauthorized(facts: &CallFacts) -> Explanation {
     )
 }
 
+/// `apiUrl`: the authorizer is not known, so name what each kind would mean.
+fn unknown_authorizer_refused(choice: TokenChoice) -> Vec<String> {
+    match choice {
+        TokenChoice::Access => vec![
+            "Under a Cognito user pool authorizer with no OAuth scopes on the method, API Gateway treats the token as an ID token: an access token has no aud, so it is refused with 401. Send the ID token, or add scopes to the method.".into(),
+            "With method scopes, the access token must share one of them; with a Lambda authorizer, the token failed the Lambda's checks.".into(),
+        ],
+        TokenChoice::Id => vec![
+            "Under a Cognito authorizer with OAuth scopes on the method, only an access token passes: an ID token has no scope claim. A Lambda authorizer that expects access tokens refuses it too. Send the access token.".into(),
+            "Otherwise the token is not one this authorizer accepts: another user pool or app client, a bad signature, or a garbled header.".into(),
+        ],
+        TokenChoice::None => Vec::new(),
+    }
+}
+
+/// What a token from elsewhere looks like to any authorizer.
+const FOREIGN_TOKEN: &str = "it comes from another user pool or app client, its signature does not verify (tampered, or signed with a key the pool no longer publishes), or the header is garbled";
+
+fn cognito_refused(choice: TokenChoice) -> Vec<String> {
+    match choice {
+        TokenChoice::Access => vec![
+            "This API's Cognito user pool authorizer has no OAuth scopes on the method, so API Gateway treats the token as an ID token: an access token has no aud claim, and is refused.".into(),
+            "Send the ID token, or call an API whose method has OAuth scopes (those take access tokens).".into(),
+        ],
+        TokenChoice::Id => vec![format!(
+            "This API's Cognito user pool authorizer takes ID tokens of its pool, yet refused this one: {FOREIGN_TOKEN}."
+        )],
+        TokenChoice::None => Vec::new(),
+    }
+}
+
+fn scoped_cognito_refused(facts: &CallFacts) -> Vec<String> {
+    let wanted = facts.method_scopes.join(", ");
+    match facts.choice {
+        TokenChoice::Id => vec![
+            format!("This method has OAuth scopes ({wanted}), so API Gateway takes only an access token that carries one of them; an ID token has no scope claim, and is refused."),
+            "Send the access token.".into(),
+        ],
+        TokenChoice::Access => {
+            let shared = facts
+                .token_scopes
+                .iter()
+                .find(|s| facts.method_scopes.contains(s));
+            match shared {
+                Some(scope) => vec![format!(
+                    "The access token carries {scope}, which this method asks for, yet it was refused: {FOREIGN_TOKEN}."
+                )],
+                None => vec![
+                    format!(
+                        "This method asks for one of the scopes {wanted}; the access token carries {}.",
+                        scopes_or_none(&facts.token_scopes)
+                    ),
+                    "Cognito answers a missing scope with 401, not 403. To fix: add the scope to config.json's scopes (it must be allowed on the app client) and sign in again.".into(),
+                ],
+            }
+        }
+        TokenChoice::None => Vec::new(),
+    }
+}
+
+fn lambda_refused(choice: TokenChoice) -> Vec<String> {
+    match choice {
+        TokenChoice::Id => vec![
+            "This API's Lambda TOKEN authorizer (crates/authorizer) takes access tokens only: the ID token's token_use is id, so the Lambda answered Unauthorized, which API Gateway turns into this 401.".into(),
+            "Send the access token.".into(),
+        ],
+        TokenChoice::Access => vec![format!(
+            "The Lambda authorizer verified the access token and found it invalid, so it answered Unauthorized: {FOREIGN_TOKEN}."
+        )],
+        TokenChoice::None => Vec::new(),
+    }
+}
+
+fn scopes_or_none(scopes: &[String]) -> String {
+    if scopes.is_empty() {
+        "no scopes".to_owned()
+    } else {
+        format!("the scopes {}", scopes.join(", "))
+    }
+}
+
 fn forbidden(facts: &CallFacts) -> Explanation {
     let message = gateway_message(&facts.body).unwrap_or_default();
     if message == "Missing Authentication Token" {
         return Explanation {
             tone: Tone::Bad,
             title: "403 Missing Authentication Token: no such route".into(),
-            details: vec!["Despite the words, this is API Gateway's answer for a path or method it does not have: check apiUrl (it must end with the stage, e.g. /prod) and the route.".into()],
+            details: vec!["Despite the words, this is API Gateway's answer for a path or method it does not have: check the API URL in config.json (apiUrl, or url in apis: the stage base, e.g. ending in /prod) and the route.".into()],
+            expired: false,
+        };
+    }
+    if matches!(
+        facts.authorizer,
+        Authorizer::Cognito | Authorizer::CognitoScopes
+    ) {
+        return Explanation {
+            tone: Tone::Bad,
+            title: "403 Forbidden: not from the authorizer".into(),
+            details: vec![
+                "A Cognito user pool authorizer refuses a token with 401, never 403, so this answer came from elsewhere in API Gateway: a resource policy, an AWS WAF rule, or an API key requirement on the method.".into(),
+            ],
             expired: false,
         };
     }
@@ -331,6 +438,8 @@ pub fn pretty_body(body: &str) -> String {
 /// One line of the call history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
+    /// The called API's `name`.
+    pub api: String,
     pub choice: TokenChoice,
     pub outcome: Outcome,
     pub latency_ms: u32,
@@ -351,12 +460,123 @@ mod tests {
 
     fn facts(choice: TokenChoice, outcome: Outcome, body: &str) -> CallFacts {
         CallFacts {
+            authorizer: Authorizer::Unknown,
+            method_scopes: vec![],
             choice,
             outcome,
             body: body.into(),
             token_expired: false,
             token_scopes: vec![],
         }
+    }
+
+    fn behind(authorizer: Authorizer, choice: TokenChoice, status: u16, body: &str) -> CallFacts {
+        let mut f = facts(choice, Outcome::Status(status), body);
+        f.authorizer = authorizer;
+        if authorizer == Authorizer::CognitoScopes {
+            f.method_scopes = vec!["books/read".into()];
+        }
+        f
+    }
+
+    #[test]
+    fn a_401_behind_a_cognito_authorizer_without_scopes_says_send_the_id_token() {
+        let e = explain(&behind(
+            Authorizer::Cognito,
+            TokenChoice::Access,
+            401,
+            UNAUTHORIZED,
+        ));
+        let all = e.details.join(" ");
+        assert!(
+            all.contains("This API's Cognito user pool authorizer has no OAuth scopes"),
+            "{all}"
+        );
+        assert!(all.contains("Send the ID token"), "{all}");
+        assert!(
+            !all.contains("Lambda"),
+            "only this authorizer is explained: {all}"
+        );
+        let e = explain(&behind(
+            Authorizer::Cognito,
+            TokenChoice::Id,
+            401,
+            UNAUTHORIZED,
+        ));
+        assert!(e.details.join(" ").contains("another user pool"));
+    }
+
+    #[test]
+    fn a_401_behind_method_scopes_names_the_scopes_it_wanted() {
+        let e = explain(&behind(
+            Authorizer::CognitoScopes,
+            TokenChoice::Id,
+            401,
+            UNAUTHORIZED,
+        ));
+        let all = e.details.join(" ");
+        assert!(all.contains("OAuth scopes (books/read)"), "{all}");
+        assert!(all.contains("Send the access token"), "{all}");
+
+        let mut without = behind(
+            Authorizer::CognitoScopes,
+            TokenChoice::Access,
+            401,
+            UNAUTHORIZED,
+        );
+        without.token_scopes = vec!["openid".into(), "email".into()];
+        let all = explain(&without).details.join(" ");
+        assert!(
+            all.contains("asks for one of the scopes books/read"),
+            "{all}"
+        );
+        assert!(all.contains("carries the scopes openid, email"), "{all}");
+
+        let mut with = without.clone();
+        with.token_scopes.push("books/read".into());
+        let all = explain(&with).details.join(" ");
+        assert!(
+            all.contains("carries books/read, which this method asks for"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn a_401_behind_the_lambda_authorizer_says_it_takes_access_tokens() {
+        let e = explain(&behind(
+            Authorizer::Lambda,
+            TokenChoice::Id,
+            401,
+            UNAUTHORIZED,
+        ));
+        let all = e.details.join(" ");
+        assert!(all.contains("takes access tokens only"), "{all}");
+        assert!(!all.contains("Cognito user pool authorizer"), "{all}");
+        let e = explain(&behind(
+            Authorizer::Lambda,
+            TokenChoice::Access,
+            401,
+            UNAUTHORIZED,
+        ));
+        assert!(e.details[0].contains("found it invalid"));
+    }
+
+    #[test]
+    fn a_403_behind_a_cognito_authorizer_is_not_the_authorizer() {
+        let e = explain(&behind(
+            Authorizer::CognitoScopes,
+            TokenChoice::Access,
+            403,
+            DENY,
+        ));
+        assert!(e.title.contains("not from the authorizer"), "{}", e.title);
+        // The Lambda's explicit deny keeps its explanation.
+        let e = explain(&behind(Authorizer::Lambda, TokenChoice::Access, 403, DENY));
+        assert!(e.details[0].contains("Effect Deny"));
+        // And a wrong route is a wrong route behind any authorizer.
+        let route = r#"{"message":"Missing Authentication Token"}"#;
+        let e = explain(&behind(Authorizer::Cognito, TokenChoice::Id, 403, route));
+        assert!(e.title.contains("no such route"));
     }
 
     const UNAUTHORIZED: &str = r#"{"message":"Unauthorized"}"#;
@@ -540,6 +760,7 @@ mod tests {
             push_history(
                 &mut history,
                 HistoryEntry {
+                    api: "apiUrl".into(),
                     choice: TokenChoice::Id,
                     outcome: Outcome::Status(200),
                     latency_ms: i,

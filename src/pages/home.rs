@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::auth::urls::signup_link;
 use crate::auth::{use_auth, AuthState};
 use crate::components::book_console::BookConsole;
 use crate::components::notice::SessionNotice;
@@ -37,6 +38,7 @@ fn SignInCard() -> impl IntoView {
     let config = use_config();
     let auth = use_auth();
     let (flow, set_flow) = signal(config.response_type);
+    let config_for_link = config.clone();
     view! {
         <section class="card" aria-labelledby="signin-title">
             <h2 id="signin-title">"Sign in"</h2>
@@ -72,6 +74,22 @@ fn SignInCard() -> impl IntoView {
             >
                 "Sign in with the hosted UI"
             </button>
+            <p class="hint">
+                "No account yet? "
+                <a
+                    data-testid="signup"
+                    href=move || signup_link(&config_for_link, flow.get())
+                    on:click=move |ev| {
+                        // The click adds this round trip's state, nonce and
+                        // challenge, as the login button does.
+                        ev.prevent_default();
+                        auth.begin_sign_up(flow.get_untracked(), "/profile");
+                    }
+                >
+                    "Sign up on the hosted UI"
+                </a>
+                " (with the flow chosen above)."
+            </p>
             <p class="hint">"You will leave this app for the hosted UI at " <code>{config.domain.clone()}</code> ", then come back to " <code>{config.redirect_uri.clone()}</code> "."</p>
         </section>
     }

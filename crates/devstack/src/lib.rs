@@ -198,8 +198,9 @@ pub fn app_config_json(
 }
 
 /// The `apis` entry of each API devstack serves, `{name, url, authorizer,
-/// scopes}` (the app does not read `apis` yet; today it takes `apiUrl`): one
-/// per authorizer kind, at the paths infra/backend.yaml deploys.
+/// scopes}`: one per authorizer kind, at the paths infra/backend.yaml
+/// deploys, the Cognito one first (the one `call-book` calls unless the
+/// `book-api` select says otherwise).
 pub fn apis_json(seed: &Seed, api_url: &str) -> serde_json::Value {
     gateway::api_bases(api_url)
         .into_iter()

@@ -42,9 +42,12 @@ struct Cli {
     /// Print the app's config.json for these ports (and the first --app-origin) and exit.
     #[arg(long)]
     print_app_config: bool,
-    /// With --print-app-config: `apis` (one API per authorizer kind) instead of `apiUrl`.
-    #[arg(long, requires = "print_app_config")]
+    /// With --print-app-config: `apis`, one API per authorizer kind (the default).
+    #[arg(long, requires = "print_app_config", conflicts_with = "single_api")]
     apis: bool,
+    /// With --print-app-config: one `apiUrl` (the --authorizer's GET /book) instead of `apis`.
+    #[arg(long, requires = "print_app_config")]
+    single_api: bool,
 }
 
 fn parse_mode(s: &str) -> Result<AuthorizerMode, String> {
@@ -74,10 +77,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         let ui = format!("http://127.0.0.1:{}", cli.hosted_ui_port);
         let api = format!("http://127.0.0.1:{}/{}", cli.api_port, seed.api.stage);
         let origin = cli.app_origins.first().map(String::as_str);
-        let cfg = if cli.apis {
-            devstack::app_config_json_with_apis(&seed, &ui, &api, origin)
-        } else {
+        let cfg = if cli.single_api {
             devstack::app_config_json(&seed, &ui, &api, origin)
+        } else {
+            devstack::app_config_json_with_apis(&seed, &ui, &api, origin)
         };
         println!("{}", serde_json::to_string_pretty(&cfg)?);
         return Ok(());

@@ -20,16 +20,18 @@ use plan::{shell_line, Plan, Target};
 use settings::{parse_outputs, ApiVariant, AppSettings};
 
 pub const USAGE: &str = "\
-usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--api cognito|cognito-scopes|lambda | --apis]
+usage: cargo xtask deploy [--dry-run] [--env-file FILE] [--apis | --api cognito|cognito-scopes|lambda]
                           [--backend-stack NAME] [--hosting-stack NAME] [--region REGION]
 
   --dry-run          print every step and header; touch nothing on AWS
   --env-file FILE    config.json values from FILE (CLIENT_ID, COGNITO_DOMAIN, AWS_REGION,
                      USER_POOL_ID, API_URL) instead of the backend stack's outputs
-  --api VARIANT      which /book the app calls (default cognito): cognito (ID token),
-                     cognito-scopes (access token with books/read), lambda (access token)
-  --apis             config.json lists all three APIs (`apis`, each with its authorizer)
-                     instead of one `apiUrl`; from the backend stack's outputs
+  --apis             config.json lists all three APIs of the backend stack (`apis`, each
+                     with its authorizer, so the app explains each answer exactly); the
+                     default, unless --api or --env-file is given
+  --api VARIANT      one `apiUrl` instead: cognito (ID token), cognito-scopes (access
+                     token with books/read) or lambda (access token); with --env-file,
+                     API_URL is that one
   --backend-stack    default cognito-spa-backend
   --hosting-stack    default cognito-spa-hosting
   --region           passed to every aws call (default: the CLI's configuration)
@@ -40,7 +42,8 @@ pub struct Options {
     pub dry_run: bool,
     pub env_file: Option<PathBuf>,
     pub api: ApiVariant,
-    /// `apis` (all three, from the backend stack) instead of `apiUrl`.
+    /// `apis` (all three, from the backend stack) instead of `apiUrl`: the
+    /// default, unless `--api` or `--env-file` asks for one API.
     pub apis: bool,
     pub backend_stack: String,
     pub hosting_stack: String,
@@ -58,6 +61,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         region: None,
     };
     let mut api_given = false;
+    let mut apis_given = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -72,19 +76,20 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
                 options.api = ApiVariant::parse(&value()?)?;
                 api_given = true;
             }
-            "--apis" => options.apis = true,
+            "--apis" => apis_given = true,
             "--backend-stack" => options.backend_stack = value()?,
             "--hosting-stack" => options.hosting_stack = value()?,
             "--region" => options.region = Some(value()?),
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
         }
     }
-    if options.apis && api_given {
+    if apis_given && api_given {
         bail!("--apis lists every API; it does not take --api too\n\n{USAGE}");
     }
-    if options.apis && options.env_file.is_some() {
+    if apis_given && options.env_file.is_some() {
         bail!("--apis reads the three API URLs from the backend stack's outputs, not from --env-file\n\n{USAGE}");
     }
+    options.apis = !api_given && options.env_file.is_none();
     Ok(options)
 }
 
@@ -345,7 +350,9 @@ mod tests {
         assert!(parse_args(&args(&["--force"])).is_err());
         let o = parse_args(&args(&["--apis"])).unwrap();
         assert!(o.apis);
-        assert!(!parse_args(&args(&[])).unwrap().apis);
+        assert!(parse_args(&args(&[])).unwrap().apis, "apis by default");
+        assert!(!parse_args(&args(&["--api", "lambda"])).unwrap().apis);
+        assert!(!parse_args(&args(&["--env-file", "x.env"])).unwrap().apis);
         let both = parse_args(&args(&["--apis", "--api", "lambda"])).unwrap_err();
         assert!(both.to_string().contains("--api"), "{both}");
         assert!(parse_args(&args(&["--apis", "--env-file", "x.env"])).is_err());

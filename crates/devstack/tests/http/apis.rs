@@ -123,7 +123,7 @@ async fn every_api_of_the_config_answers_its_token() {
 }
 
 #[test]
-fn print_app_config_offers_apis_on_request_only() {
+fn print_app_config_writes_apis_unless_asked_for_one_api_url() {
     let print = |extra: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_devstack"))
             .args(["--print-app-config", "--api-port", "4999"])
@@ -131,16 +131,22 @@ fn print_app_config_offers_apis_on_request_only() {
             .output()
             .unwrap()
     };
-    let out = print(&[]);
+    let out = print(&["--single-api"]);
     assert!(out.status.success());
     let cfg: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(cfg["apiUrl"], "http://127.0.0.1:4999/prod");
     assert!(cfg.get("apis").is_none());
 
-    let out = print(&["--apis"]);
+    let out = print(&[]);
     assert!(out.status.success());
     let cfg: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(cfg.get("apiUrl").is_none());
+    assert_eq!(
+        print(&["--apis"]).stdout,
+        out.stdout,
+        "--apis names the default"
+    );
+    assert!(!print(&["--apis", "--single-api"]).status.success());
     let urls: Vec<&str> = cfg["apis"]
         .as_array()
         .unwrap()
