@@ -5,7 +5,7 @@
 //! `schedule`, `lifecycle`, `tabs`, `error`); `verify` keeps the key set
 //! and runs the checks, and `token_client` calls the OAuth endpoints,
 //! through the browser edge (`crate::web`); `session` ties them into the
-//! app's auth state, and `sign_out` ends it.
+//! app's auth state, `refresh` keeps it fresh, and `sign_out` ends it.
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
@@ -14,9 +14,11 @@ pub mod error;
 pub mod expect;
 pub mod gate;
 pub mod lifecycle;
+pub mod notice;
 pub mod pairing;
 pub mod pending;
 pub mod pkce;
+pub mod refresh;
 pub mod schedule;
 pub mod secret;
 pub mod session;
@@ -28,4 +30,5 @@ pub mod urls;
 pub mod verify;
 
 pub use error::AuthError;
-pub use session::{use_auth, Auth, AuthState, Notice, NoticeKind, Session};
+pub use notice::{Notice, NoticeKind};
+pub use session::{use_auth, Auth, AuthState, Session};

@@ -1,17 +1,16 @@
-//! The app's auth state and everything that changes it: starting sign-in,
-//! completing it on `/callback`, restoring a stored session on reload and
-//! refreshing. The OAuth endpoints are called through `token_client`;
-//! signing out lives in `sign_out`.
+//! The app's auth state and what changes it: starting sign-in, completing
+//! it on `/callback`, restoring a stored session on reload, and following
+//! other tabs. The OAuth endpoints are called through `token_client`;
+//! refreshing lives in `refresh`, signing out in `sign_out`, the person's
+//! messages in `notice`.
 //!
 //! One rule runs through it: a session exists only after both tokens passed
 //! every check, and a failed sign-in never touches the session there was.
 
 use std::cell::Cell;
 use std::sync::Arc;
-use std::time::Duration;
 
 use cognito_jwt::{CheckKind, Report, TokenUse, UnverifiedToken};
-use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,16 +19,16 @@ use super::error::AuthError;
 use super::expect::expectations;
 use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
+use super::notice::{signed_out_elsewhere, Notice, NoticeKind};
 use super::pairing::{pair, Paired};
 use super::pending::{safe_return_to, PendingSignIn};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
-use super::schedule::refresh_delay_seconds;
 use super::secret::Secret;
-use super::tabs::{compare, Stored};
-use super::token_client::{exchange_code, refresh_grant};
-use super::tokens::{same_user, TokenSet};
+use super::tabs::Stored;
+use super::token_client::exchange_code;
+use super::tokens::TokenSet;
 use super::urls::{authorize_url, AuthorizeRequest, Entry};
 use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
@@ -39,75 +38,11 @@ use crate::web::page::navigate_away;
 use crate::web::perf;
 use crate::web::random::random_bytes;
 use crate::web::storage::{self, Area};
-use crate::web::timers;
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
 /// The one-round-trip sign-in secrets (always sessionStorage: per tab).
 const PENDING_KEY: &str = "cognito-spa.pending";
-/// A message to show after a full page load (sign-out leaves the app).
-const NOTICE_KEY: &str = "cognito-spa.notice";
-/// With `tokenStorage: "local"`, the tab holding this lock is the one that
-/// refreshes; the others take its result.
-const REFRESH_LOCK: &str = "cognito-spa.refresh";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoticeKind {
-    Ok,
-    Warn,
-    Bad,
-}
-
-/// A message for the user about the session.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub kind: NoticeKind,
-    pub text: String,
-}
-
-impl Notice {
-    pub(super) fn new(kind: NoticeKind, text: impl Into<String>) -> Self {
-        Notice {
-            kind,
-            text: text.into(),
-        }
-    }
-
-    /// `kind:text`, the form kept in sessionStorage across the trip to
-    /// `/logout`: plain text, as JSON code for it weighed about 1 KB of wasm.
-    fn to_text(&self) -> String {
-        let kind = match self.kind {
-            NoticeKind::Ok => "ok",
-            NoticeKind::Warn => "warn",
-            NoticeKind::Bad => "bad",
-        };
-        format!("{kind}:{}", self.text)
-    }
-
-    fn from_text(stored: &str) -> Option<Notice> {
-        let (kind, text) = stored.split_once(':')?;
-        let kind = match kind {
-            "ok" => NoticeKind::Ok,
-            "warn" => NoticeKind::Warn,
-            "bad" => NoticeKind::Bad,
-            _ => return None,
-        };
-        Some(Notice::new(kind, text))
-    }
-
-    /// The notice a previous page of this tab left, taken once.
-    fn take_kept() -> Option<Notice> {
-        let storage = SessionStorage::raw();
-        let stored = storage.get_item(NOTICE_KEY).ok()??;
-        let _ = storage.remove_item(NOTICE_KEY);
-        Notice::from_text(&stored)
-    }
-
-    /// Keeps the notice for the next page of this tab.
-    pub(super) fn keep(&self) {
-        let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
-    }
-}
 
 /// A verified session: the tokens, parsed, with their reports.
 #[derive(Clone, Debug)]
@@ -141,15 +76,6 @@ pub enum AuthState {
     SignedIn(Arc<Session>),
 }
 
-/// Why a refresh brought no new tokens.
-enum RefreshError {
-    /// The session cannot be refreshed, and why.
-    Failed(AuthError),
-    /// The session moved on meanwhile (sign-out began, another tab
-    /// refreshed or signed out): the result is dropped, nothing is written.
-    Dropped,
-}
-
 /// What a refresh brought.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshOutcome {
@@ -170,11 +96,10 @@ pub struct Auth {
     config: ConfigStore,
 }
 
-// The page has one `Auth` (the app provides it once), so its refresh
-// timer, lifecycle and key cache live in plain cells: each type kept in
-// Leptos's arena instead costs the wasm its own copy of the arena code.
+// The page has one `Auth` (the app provides it once), so its lifecycle and
+// key cache live in plain cells: each type kept in Leptos's arena instead
+// costs the wasm its own copy of the arena code.
 thread_local! {
-    static REFRESH_TIMER: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
     static LIFECYCLE: Cell<Lifecycle> = const { Cell::new(Lifecycle::new()) };
     /// The key set cache every verification of this page shares.
     static KEYS: KeyCache = KeyCache::default();
@@ -186,7 +111,7 @@ pub fn use_auth() -> Auth {
 
 /// Both tokens, each parsed once, and their reports, before they become a
 /// session.
-struct Checked {
+pub(super) struct Checked {
     tokens: TokenSet,
     id: Verified,
     access: Verified,
@@ -194,7 +119,7 @@ struct Checked {
 
 impl Checked {
     /// `Ok` only if both reports are valid (see `gate`).
-    fn gate(&self) -> Result<(), AuthError> {
+    pub(super) fn gate(&self) -> Result<(), AuthError> {
         session_gate(&self.id.report, &self.access.report)
     }
 
@@ -206,7 +131,7 @@ impl Checked {
     /// The session, keeping the tokens as parsed for their verification.
     /// A token that did not parse has an invalid report, so this only fails
     /// for a set the gate refused.
-    fn into_session(self) -> Result<Session, AuthError> {
+    pub(super) fn into_session(self) -> Result<Session, AuthError> {
         let unparsed = |token| AuthError::NotAJwt { token };
         Ok(Session {
             id: self.id.token.ok_or_else(|| unparsed("ID token"))?,
@@ -267,11 +192,11 @@ impl Auth {
         });
     }
 
-    fn ticket(&self) -> Ticket {
+    pub(super) fn ticket(&self) -> Ticket {
         self.lifecycle().ticket()
     }
 
-    fn may_apply(&self, ticket: Ticket) -> bool {
+    pub(super) fn may_apply(&self, ticket: Ticket) -> bool {
         self.lifecycle().may_apply(ticket)
     }
 
@@ -396,7 +321,7 @@ impl Auth {
 
     /// Verifies both tokens. `nonce` is checked at sign-in only: refreshed
     /// ID tokens carry none, and the stored one was checked when it came.
-    async fn check(&self, tokens: TokenSet, nonce: Option<&str>) -> Checked {
+    pub(super) async fn check(&self, tokens: TokenSet, nonce: Option<&str>) -> Checked {
         let config = self.config();
         let keys = KEYS.with(KeyCache::clone);
         let now = now();
@@ -449,7 +374,7 @@ impl Auth {
     /// Makes `session` the current one, unless the step that produced it
     /// started with a `ticket` that is stale by now or sign-out has begun;
     /// returns whether it did.
-    fn start_session(&self, session: Session, ticket: Option<Ticket>) -> bool {
+    pub(super) fn start_session(&self, session: Session, ticket: Option<Ticket>) -> bool {
         let allowed = match ticket {
             Some(ticket) => self.may_apply(ticket),
             None => !self.signing_out(),
@@ -474,7 +399,7 @@ impl Auth {
     /// Drops every stored token and shows `notice`. During sign-out the
     /// page's state stays as it is: a page that reacted to "signed out"
     /// (/profile starts sign-in) would race the navigation to /logout.
-    fn end_session(&self, notice: Option<Notice>) {
+    pub(super) fn end_session(&self, notice: Option<Notice>) {
         if self.signing_out() {
             return;
         }
@@ -599,163 +524,6 @@ impl Auth {
         std::mem::forget(handle);
     }
 
-    // ----- refresh -----
-
-    fn schedule_refresh(&self, session: &Session) {
-        self.cancel_refresh();
-        if session.tokens.refresh_token.is_none() {
-            return;
-        }
-        let (Some(iat), Some(exp)) = (session.access.iat(), session.access.exp()) else {
-            return;
-        };
-        let delay = refresh_delay_seconds(now(), iat, exp) as u64;
-        let this = *self;
-        let handle = set_timeout_with_handle(
-            move || {
-                spawn_local(async move {
-                    let _ = this.refresh().await;
-                })
-            },
-            Duration::from_secs(delay),
-        );
-        REFRESH_TIMER.with(|timer| timer.set(handle.ok()));
-    }
-
-    pub(super) fn cancel_refresh(&self) {
-        if let Some(handle) = REFRESH_TIMER.with(Cell::take) {
-            handle.clear();
-        }
-    }
-
-    /// A `refresh_token` grant for the current session; one at a time.
-    pub async fn refresh(&self) -> Result<RefreshOutcome, AuthError> {
-        let AuthState::SignedIn(session) = self.state.get_untracked() else {
-            return Err(AuthError::NotSignedIn);
-        };
-        if self.refreshing.get_untracked() {
-            return Err(AuthError::RefreshRunning);
-        }
-        self.refreshing.set(true);
-        let result = self.refresh_tokens(&session.tokens, self.ticket()).await;
-        self.refreshing.set(false);
-        let outcome = match result {
-            Ok(outcome) => Ok(outcome),
-            Err(RefreshError::Failed(error)) => Err(error),
-            Err(RefreshError::Dropped) => match self.picked_up(&session.tokens) {
-                Some(outcome) => Ok(outcome),
-                None => return Err(AuthError::SessionEnded),
-            },
-        };
-        self.last_refresh.set(Some(outcome.clone()));
-        outcome
-    }
-
-    /// When another tab's refresh became this tab's session meanwhile: what
-    /// it brought, compared with the set this refresh started from.
-    fn picked_up(&self, started_from: &TokenSet) -> Option<RefreshOutcome> {
-        let current = self.session().filter(|_| !self.signing_out())?;
-        (current.tokens != *started_from).then(|| RefreshOutcome {
-            access_expires_at: current.access.exp(),
-            rotated: current.tokens.refresh_token != started_from.refresh_token,
-        })
-    }
-
-    /// On failure the user is signed out with the reason: a session that
-    /// cannot be refreshed is about to stop working anyway. With shared
-    /// storage one tab refreshes at a time.
-    async fn refresh_tokens(
-        &self,
-        tokens: &TokenSet,
-        ticket: Ticket,
-    ) -> Result<RefreshOutcome, RefreshError> {
-        let shared = self.area() == Some(Area::Local);
-        let lock = if shared {
-            Some(timers::acquire(REFRESH_LOCK).await)
-        } else {
-            None
-        };
-        let result = self.try_refresh(tokens, ticket, shared).await;
-        drop(lock);
-        if let Err(RefreshError::Failed(error)) = &result {
-            if self.may_apply(ticket) {
-                self.end_session(Some(Notice::new(
-                    NoticeKind::Bad,
-                    format!("The session could not be refreshed ({error}); you are signed out. Sign in again."),
-                )));
-            }
-        }
-        result
-    }
-
-    /// What the shared storage holds now, against `tokens`.
-    fn stored(&self, tokens: &TokenSet) -> Stored {
-        compare(tokens, storage::load(Area::Local, SESSION_KEY))
-    }
-
-    /// `shared`: the tokens live in localStorage, which other tabs change;
-    /// a set another tab stored there after refreshing is taken instead of
-    /// spending the refresh token again.
-    async fn try_refresh(
-        &self,
-        tokens: &TokenSet,
-        ticket: Ticket,
-        shared: bool,
-    ) -> Result<RefreshOutcome, RefreshError> {
-        use RefreshError::{Dropped, Failed};
-        let refresh_token = tokens
-            .refresh_token
-            .as_ref()
-            .ok_or(Failed(AuthError::NoRefreshToken))?;
-        if !self.may_apply(ticket) {
-            return Err(Dropped);
-        }
-        let others = || shared.then(|| self.stored(tokens));
-        // This tab may have waited for the lock while another refreshed.
-        let refreshed = match others() {
-            Some(Stored::Replaced(set)) => set,
-            Some(Stored::Gone) => {
-                self.end_session(Some(signed_out_elsewhere()));
-                return Err(Dropped);
-            }
-            _ => {
-                let answer = refresh_grant(&self.config(), refresh_token).await;
-                match (answer, others()) {
-                    (Ok(response), _) => tokens.refreshed(response).map_err(Failed)?,
-                    // A tab without the lock may have rotated the token first.
-                    (Err(_), Some(Stored::Replaced(set))) => set,
-                    (Err(error), _) => return Err(Failed(error)),
-                }
-            }
-        };
-        let rotated = refreshed.refresh_token != tokens.refresh_token;
-        // The sign-in checks (bar the nonce), and the same user as before.
-        let checked = self.check(refreshed, None).await;
-        checked.gate().map_err(Failed)?;
-        let session = checked.into_session().map_err(Failed)?;
-        let before = UnverifiedToken::parse(tokens.id_token.expose()).ok();
-        same_user(
-            before.as_ref().and_then(UnverifiedToken::sub),
-            session.id.sub(),
-        )
-        .map_err(Failed)?;
-        if shared {
-            // Signed out (or in) elsewhere while the answer came?
-            let now: Option<TokenSet> = storage::load(Area::Local, SESSION_KEY);
-            if now.as_ref() != Some(tokens) && now.as_ref() != Some(&session.tokens) {
-                return Err(Dropped);
-            }
-        }
-        let outcome = RefreshOutcome {
-            access_expires_at: session.access.exp(),
-            rotated,
-        };
-        if !self.start_session(session, Some(ticket)) {
-            return Err(Dropped);
-        }
-        Ok(outcome)
-    }
-
     /// Drops the tokens in this browser only; the hosted UI session stays.
     pub fn forget(&self) {
         self.end_session(Some(Notice::new(
@@ -791,23 +559,4 @@ fn record_callback(
     }
     let status = if paired.is_ok() { "ok" } else { "failed" };
     trace::record("callback", status, "GET", redirect_uri, rows);
-}
-
-fn signed_out_elsewhere() -> Notice {
-    Notice::new(NoticeKind::Warn, "You were signed out in another tab.")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_kept_notice_reads_back() {
-        for kind in [NoticeKind::Ok, NoticeKind::Warn, NoticeKind::Bad] {
-            let notice = Notice::new(kind, "Signed out: revoke failed (HTTP 500: a:b)");
-            assert_eq!(Notice::from_text(&notice.to_text()), Some(notice));
-        }
-        assert_eq!(Notice::from_text("nonsense"), None);
-        assert_eq!(Notice::from_text("loud:text"), None);
-    }
 }

@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 
 use super::error::AuthError;
 use super::lifecycle::Lifecycle;
-use super::session::{Auth, Notice, NoticeKind, SESSION_KEY};
+use super::notice::{Notice, NoticeKind};
+use super::session::{Auth, SESSION_KEY};
 use super::token_client::revoke;
 use super::urls::logout_url;
 use crate::trace;
