@@ -101,6 +101,12 @@ impl Browser {
         self.css(&format!("[data-testid=\"{id}\"]")).await
     }
 
+    /// Waits for the element with `data-testid` = `id` and reads its text
+    /// (empty when it cannot be read).
+    pub async fn testid_text(&self, id: &str) -> String {
+        self.testid(id).await.text().await.unwrap_or_default()
+    }
+
     /// Waits for an element matching `selector`.
     pub async fn css(&self, selector: &str) -> Element {
         match self

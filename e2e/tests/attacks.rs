@@ -446,13 +446,7 @@ async fn a_key_rotated_mid_session_is_refused_until_it_is_published() {
     stack.browser.testid("refresh").await.click().await.unwrap();
     // Refresh brings tokens the app cannot verify: it refuses them, naming
     // the check, and ends the session rather than keep unverifiable tokens.
-    let notice = stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let notice = stack.browser.testid_text("session-notice").await;
     assert!(notice.contains("kid"), "{notice}");
     let after = stack.stored_tokens("sessionStorage").await;
     assert!(
@@ -498,13 +492,7 @@ async fn hostile_config_urls_stop_on_the_configuration_error_page() {
         config[key] = value.clone();
         stack.site.set_config(config.to_string());
         stack.browser.goto(&stack.url("/")).await;
-        let named = stack
-            .browser
-            .testid("config-error-key")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let named = stack.browser.testid_text("config-error-key").await;
         assert_eq!(named, key, "{key} = {value}");
         assert!(!stack.browser.has("[data-testid=login]").await);
     }

@@ -85,7 +85,7 @@ async fn refresh_on_home(stack: &Stack) -> String {
     loop {
         for hook in ["refresh-result", "session-notice"] {
             if b.has(&format!("[data-testid={hook}]")).await {
-                return b.testid(hook).await.text().await.unwrap_or_default();
+                return b.testid_text(hook).await;
             }
         }
         assert!(
@@ -133,8 +133,8 @@ async fn call_book(stack: &Stack, token: &str) -> (String, String) {
         assert!(Instant::now() < deadline, "the call got no answer");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let status = b.testid("book-status").await.text().await.unwrap();
-    let explanation = b.testid("book-explanation").await.text().await.unwrap();
+    let status = b.testid_text("book-status").await;
+    let explanation = b.testid_text("book-explanation").await;
     (status, explanation)
 }
 

@@ -19,7 +19,7 @@ async fn the_running_demo_signs_in_and_calls_book() {
     b.css("[data-testid=verify-id][data-status=valid]").await;
     b.css("[data-testid=verify-access][data-status=valid]")
         .await;
-    let user = b.testid("user").await.text().await.unwrap_or_default();
+    let user = b.testid_text("user").await;
     assert!(user.contains(USER), "the nav names the user: {user:?}");
 
     b.testid("call-book")
@@ -27,12 +27,7 @@ async fn the_running_demo_signs_in_and_calls_book() {
         .click()
         .await
         .expect("click call-book");
-    let status = b
-        .testid("book-status")
-        .await
-        .text()
-        .await
-        .unwrap_or_default();
+    let status = b.testid_text("book-status").await;
     assert_eq!(status.trim(), "200", "the demo user may read the book");
     b.close().await;
 }

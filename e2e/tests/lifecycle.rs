@@ -57,13 +57,7 @@ async fn redeem_refresh(stack: &Stack, token: &str) -> (u16, Value) {
 }
 
 async fn session_notice(stack: &Stack) -> String {
-    stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap_or_default()
+    stack.browser.testid_text("session-notice").await
 }
 
 fn local_storage() -> Options {
@@ -241,25 +235,13 @@ async fn tabs_refresh_once(web_locks: bool) {
 
     c.switch_to_window(first.clone()).await.unwrap();
     release(&stack.browser, TOKEN).await;
-    let result = stack
-        .browser
-        .testid("refresh-result")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let result = stack.browser.testid_text("refresh-result").await;
     assert!(result.contains("A new refresh token came"), "{result}");
     let after = refresh_token(&stack, "localStorage").await.unwrap();
     assert!(after != before, "the first tab stored the rotated token");
 
     c.switch_to_window(second).await.unwrap();
-    let result = stack
-        .browser
-        .testid("refresh-result")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let result = stack.browser.testid_text("refresh-result").await;
     assert!(result.starts_with("Refreshed"), "{result}");
     stack.wait_signed_in_on_home().await;
     assert_eq!(
@@ -308,7 +290,7 @@ async fn rotation_keeps_each_new_refresh_token_and_the_old_ones_die() {
                 .is_some_and(|t| t != last)
         })
         .await;
-        let result = b.testid("refresh-result").await.text().await.unwrap();
+        let result = b.testid_text("refresh-result").await;
         assert!(result.contains("A new refresh token came"), "{result}");
         seen.push(refresh_token(&stack, "sessionStorage").await.unwrap());
     }
@@ -414,13 +396,7 @@ async fn the_key_set_refetch_after_an_unknown_kid_bypasses_the_http_cache() {
         keys.hits() > fetched
     })
     .await;
-    let result = stack
-        .browser
-        .testid("refresh-result")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let result = stack.browser.testid_text("refresh-result").await;
     assert!(result.starts_with("Refreshed"), "{result}");
     stack.wait_signed_in().await;
     stack.close().await;

@@ -116,12 +116,7 @@ async fn assert_config_error(config_text: String, key: Option<&str>, needle: &st
     );
     match key {
         Some(key) => {
-            let shown = browser
-                .testid("config-error-key")
-                .await
-                .text()
-                .await
-                .unwrap();
+            let shown = browser.testid_text("config-error-key").await;
             assert_eq!(shown, key);
         }
         None => assert!(!browser.has("[data-testid=config-error-key]").await),
@@ -180,7 +175,7 @@ async fn missing_config_json_is_explained() {
     site.remove_config();
     let browser = Browser::start().await;
     browser.goto(&site.url("/")).await;
-    let text = browser.testid("config-error").await.text().await.unwrap();
+    let text = browser.testid_text("config-error").await;
     assert!(
         text.contains("/config.json could not be fetched: the server answered 404 Not Found"),
         "the error page says what the server answered:\n{text}"

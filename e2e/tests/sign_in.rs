@@ -191,26 +191,32 @@ async fn reload_keeps_the_session() {
     stack.close().await;
 }
 
-#[tokio::test]
-async fn refresh_replaces_the_access_token_and_keeps_the_refresh_token() {
-    // The built-in seed rotates refresh tokens; this is the unrotated path.
+/// Signs in on a pool with or without refresh-token rotation, clicks
+/// `refresh`, and returns the refresh result's text with the stored token
+/// set before and after.
+async fn refresh_once(rotation: bool) -> (Stack, String, Value, Value) {
     let stack = Stack::with(Options {
-        seed: |seed| seed.client.refresh_rotation = false,
+        seed: if rotation {
+            |seed| seed.client.refresh_rotation = true
+        } else {
+            |seed| seed.client.refresh_rotation = false
+        },
         ..Options::default()
     })
     .await;
     stack.sign_in("code").await;
     let before = stack.stored_tokens("sessionStorage").await.unwrap();
     stack.browser.testid("refresh").await.click().await.unwrap();
-    let result = stack
-        .browser
-        .testid("refresh-result")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(result.contains("No new refresh token came"), "{result}");
+    let result = stack.browser.testid_text("refresh-result").await;
     let after = stack.stored_tokens("sessionStorage").await.unwrap();
+    (stack, result, before, after)
+}
+
+#[tokio::test]
+async fn refresh_replaces_the_access_token_and_keeps_the_refresh_token() {
+    // The built-in seed rotates refresh tokens; this is the unrotated path.
+    let (stack, result, before, after) = refresh_once(false).await;
+    assert!(result.contains("No new refresh token came"), "{result}");
     assert_ne!(after["access_token"], before["access_token"]);
     assert_eq!(
         after["refresh_token"], before["refresh_token"],
@@ -222,23 +228,8 @@ async fn refresh_replaces_the_access_token_and_keeps_the_refresh_token() {
 
 #[tokio::test]
 async fn refresh_with_rotation_takes_the_new_refresh_token() {
-    let stack = Stack::with(Options {
-        seed: |seed| seed.client.refresh_rotation = true,
-        ..Options::default()
-    })
-    .await;
-    stack.sign_in("code").await;
-    let before = stack.stored_tokens("sessionStorage").await.unwrap();
-    stack.browser.testid("refresh").await.click().await.unwrap();
-    let result = stack
-        .browser
-        .testid("refresh-result")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (stack, result, before, after) = refresh_once(true).await;
     assert!(result.contains("A new refresh token came"), "{result}");
-    let after = stack.stored_tokens("sessionStorage").await.unwrap();
     assert_ne!(after["refresh_token"], before["refresh_token"]);
     stack.close().await;
 }
@@ -304,13 +295,7 @@ async fn an_expired_implicit_session_signs_out_with_a_message() {
     stack.sign_in("implicit").await;
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     stack.browser.goto(&stack.url("/")).await;
-    let notice = stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let notice = stack.browser.testid_text("session-notice").await;
     assert!(notice.contains("expired"), "{notice}");
     stack.assert_no_session().await;
     stack.close().await;
@@ -321,13 +306,7 @@ async fn sign_out_clears_storage_and_ends_the_hosted_ui_session() {
     let stack = Stack::start().await;
     stack.sign_in("code").await;
     stack.browser.testid("logout").await.click().await.unwrap();
-    let notice = stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let notice = stack.browser.testid_text("session-notice").await;
     assert!(
         notice.contains("signed out") && notice.contains("revoked"),
         "{notice}"
@@ -349,13 +328,7 @@ async fn a_second_sign_in_reuses_the_hosted_ui_session() {
     let stack = Stack::start().await;
     stack.sign_in("code").await;
     stack.browser.testid("forget").await.click().await.unwrap();
-    let notice = stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let notice = stack.browser.testid_text("session-notice").await;
     assert!(notice.contains("hosted UI still remembers you"), "{notice}");
     stack.assert_no_session().await;
     stack.browser.goto(&stack.url("/")).await;
@@ -410,13 +383,7 @@ async fn local_storage_shares_sign_out_across_tabs() {
     stack.wait_signed_in_on_home().await;
     stack.browser.testid("forget").await.click().await.unwrap();
     c.switch_to_window(first).await.unwrap();
-    let notice = stack
-        .browser
-        .testid("session-notice")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let notice = stack.browser.testid_text("session-notice").await;
     assert!(notice.contains("signed out in another tab"), "{notice}");
     assert!(!stack.browser.has("[data-testid=user]").await);
     stack.close().await;

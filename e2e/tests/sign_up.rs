@@ -70,7 +70,7 @@ async fn confirm_and_land_signed_in(stack: &Stack, code: &str) {
     b.css("[data-testid=verify-id][data-status=valid]").await;
     b.css("[data-testid=verify-access][data-status=valid]")
         .await;
-    let user = b.testid("user").await.text().await.unwrap_or_default();
+    let user = b.testid_text("user").await;
     assert!(
         user.contains(NEW_USER),
         "the nav names the new user: {user:?}"
