@@ -9,6 +9,7 @@ use crate::components::nav::NavBar;
 use crate::config::{provide_config, Config};
 use crate::pages::{
     callback::CallbackPage, home::HomePage, not_found::NotFound, profile::ProfilePage,
+    trace::TracePage,
 };
 
 #[component]
@@ -23,6 +24,7 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/profile") view=ProfilePage />
                     <Route path=path!("/callback") view=CallbackPage />
+                    <Route path=path!("/trace") view=TracePage />
                 </Routes>
             </main>
             <footer class="site-footer">

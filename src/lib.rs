@@ -9,6 +9,7 @@ mod boot;
 mod components;
 pub mod explain;
 mod pages;
+pub mod trace;
 pub mod web;
 
 pub use boot::start;

@@ -32,6 +32,7 @@ use super::tokens::TokenSet;
 use super::urls::{authorize_url, AuthorizeRequest, Entry};
 use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
+use crate::trace::{self, Row};
 use crate::web::clock::now;
 use crate::web::page::navigate_away;
 use crate::web::perf;
@@ -262,6 +263,9 @@ impl Auth {
             return_to: safe_return_to(return_to),
         };
         storage::store(Area::Session, PENDING_KEY, &pending).map_err(AuthError::Browser)?;
+        // A sign-in starts a new trace, with this navigation.
+        trace::start_new(false);
+        trace::navigation("authorize", &url);
         Ok(url)
     }
 
@@ -270,8 +274,11 @@ impl Auth {
     /// secrets are consumed whatever happens, so a response works once.
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, AuthError> {
         let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
-        let params = parse_callback(query, fragment)?;
-        let (tokens, pending) = match pair(params, pending)? {
+        let paired = parse_callback(query, fragment)
+            .map_err(AuthError::Callback)
+            .and_then(|params| pair(params, pending));
+        record_callback(&self.config().redirect_uri, query, fragment, &paired);
+        let (tokens, pending) = match paired? {
             Paired::Code {
                 code,
                 verifier,
@@ -524,4 +531,32 @@ impl Auth {
             "Tokens forgotten in this browser. The hosted UI still remembers you for up to an hour, so the next sign-in skips the login form. Use Sign out to end that session too.",
         )));
     }
+}
+
+/// The callback's trace step: `ok` when the answer paired with this tab's
+/// sign-in. An answer that did not pair shows its parameters' names only:
+/// anyone can link to `/callback`, and its values are not this page's
+/// words (see `pairing`).
+fn record_callback(
+    redirect_uri: &str,
+    query: &str,
+    fragment: &str,
+    paired: &Result<Paired, AuthError>,
+) {
+    let mut rows = trace::params('q', query);
+    rows.extend(trace::params('g', fragment));
+    if let Err(error) = paired {
+        if matches!(
+            error,
+            AuthError::Callback(_) | AuthError::State(_) | AuthError::ForeignIdpError
+        ) {
+            for row in &mut rows {
+                row.value = "(not shown: no sign-in of this tab)".to_owned();
+                row.replay.clear();
+            }
+        }
+        rows.push(Row::new('n', "", &error.to_string()));
+    }
+    let status = if paired.is_ok() { "ok" } else { "failed" };
+    trace::record("callback", status, "GET", redirect_uri, rows);
 }

@@ -12,6 +12,7 @@ use super::notice::{Notice, NoticeKind};
 use super::session::{Auth, SESSION_KEY};
 use super::token_client::revoke;
 use super::urls::logout_url;
+use crate::trace;
 use crate::web::page::navigate_away;
 use crate::web::storage;
 use crate::web::timers::within;
@@ -39,6 +40,8 @@ impl Auth {
             .session()
             .and_then(|session| session.tokens.refresh_token.clone());
         self.update_lifecycle(Lifecycle::begin_sign_out);
+        // The trace starts anew, and keeps only this sign-out's steps.
+        trace::start_new(true);
         self.cancel_refresh();
         if let Some(area) = self.area() {
             storage::remove(area, SESSION_KEY);
@@ -53,7 +56,9 @@ impl Auth {
                 None => Revocation::NotNeeded,
             };
             signed_out_notice(revocation).keep();
-            navigate_away(&logout_url(&config));
+            let logout = logout_url(&config);
+            trace::navigation("logout", &logout);
+            navigate_away(&logout);
         });
     }
 }

@@ -17,6 +17,7 @@ pub async fn exchange_code(
 ) -> Result<TokenSet, AuthError> {
     let response = token_request(
         config,
+        "token",
         &[
             ("grant_type", "authorization_code"),
             ("code", code.expose()),
@@ -35,6 +36,7 @@ pub async fn refresh_grant(
 ) -> Result<TokenResponse, AuthError> {
     token_request(
         config,
+        "refresh",
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
@@ -48,6 +50,7 @@ pub async fn revoke(config: &SharedConfig, token: &Secret) -> Result<(), AuthErr
     let (status, body) = post_form(
         &revoke_endpoint(config),
         &[("token", token.expose()), ("client_id", &config.client_id)],
+        "revoke",
     )
     .await
     .map_err(AuthError::RevocationUnreachable)?;
@@ -55,14 +58,15 @@ pub async fn revoke(config: &SharedConfig, token: &Secret) -> Result<(), AuthErr
 }
 
 /// A POST to the token endpoint for this public client (`client_id` is
-/// added).
+/// added); `step` names it in the trace (`token` or `refresh`).
 async fn token_request(
     config: &SharedConfig,
+    step: &str,
     grant: &[(&str, &str)],
 ) -> Result<TokenResponse, AuthError> {
     let mut pairs = vec![("client_id", config.client_id.as_str())];
     pairs.extend_from_slice(grant);
-    let (status, body) = post_form(&token_endpoint(config), &pairs)
+    let (status, body) = post_form(&token_endpoint(config), &pairs, step)
         .await
         .map_err(AuthError::TokenEndpointUnreachable)?;
     read_token_answer(status, &body)

@@ -12,6 +12,7 @@ use cognito_jwt::{
 };
 use js_sys::Promise;
 
+use crate::trace::{self, Row};
 use crate::web::crypto::{start_import, verify_rs256};
 use crate::web::http::get_text;
 
@@ -42,7 +43,7 @@ impl KeyCache {
         }
         // A refetch must reach the server: a cached copy of the key set
         // would not hold the key the pool just rotated to.
-        let (status, text) = get_text(uri, refetch)
+        let (status, text) = get_text(uri, refetch, Some("jwks"))
             .await
             .map_err(|e| format!("the key set could not be fetched: {e}"))?;
         if status != 200 {
@@ -132,10 +133,33 @@ pub async fn parse_and_verify_pair(
         .map(|token| token.header().kid.as_deref())
         .collect();
     let jwks = keys.for_kids(jwks_uri, &kids, now).await;
-    futures::join!(
+    let (id, access) = futures::join!(
         verify_parsed(id, id_expect, now, keys, &jwks),
         verify_parsed(access, access_expect, now, keys, &jwks),
-    )
+    );
+    record_verification(&id.report, &access.report);
+    (id, access)
+}
+
+/// The verification's own trace step: every check of both tokens, `ok`
+/// only if all of them passed.
+fn record_verification(id: &Report, access: &Report) {
+    let rows = [('i', id), ('a', access)]
+        .into_iter()
+        .flat_map(|(tag, report)| {
+            report.checks.iter().map(move |check| {
+                let outcome = &check.outcome;
+                let text = format!("{}: {}", outcome.status(), outcome.reason());
+                Row::new(tag, check.kind.word(), &text)
+            })
+        })
+        .collect();
+    let status = if id.is_valid() && access.is_valid() {
+        "ok"
+    } else {
+        "failed"
+    };
+    trace::record("verify", status, "", "", rows);
 }
 
 async fn verify_parsed(

@@ -11,6 +11,9 @@ use crate::config::Api;
 use crate::explain::book::{
     explain, header_rows, CallFacts, Explanation, HeaderRow, HistoryEntry, Outcome, TokenChoice,
 };
+use crate::trace::curl::command;
+use crate::trace::mask::{ACCESS_TOKEN, ID_TOKEN};
+use crate::trace::step;
 use crate::web::clock::{now, now_ms};
 use crate::web::http::get_with_bearer;
 
@@ -56,6 +59,8 @@ pub struct LastAnswer {
     pub latency_ms: u32,
     pub headers: Vec<HeaderRow>,
     pub explanation: Explanation,
+    /// A `curl` command that repeats the call (from its trace step).
+    pub curl: Option<String>,
 }
 
 impl LastAnswer {
@@ -102,6 +107,7 @@ pub fn answer(
         latency_ms,
         headers: received.headers,
         explanation,
+        curl: None,
     }
 }
 
@@ -113,9 +119,14 @@ pub fn latency_ms(started_ms: f64, ended_ms: f64) -> u32 {
 
 /// Sends `GET {api}/book` with `bearer` (or without a token) and explains the answer.
 pub async fn call_book(api: &Api, choice: TokenChoice, bearer: Option<Bearer>) -> LastAnswer {
+    let placeholder = match choice {
+        TokenChoice::Id => ID_TOKEN,
+        _ => ACCESS_TOKEN,
+    };
+    let sent = bearer.as_ref().map(|b| (b.raw.as_str(), placeholder));
     let started = now_ms();
     let url = api.book_url();
-    let reply = get_with_bearer(&url, bearer.as_ref().map(|b| b.raw.as_str())).await;
+    let (step_id, reply) = get_with_bearer(&url, sent, "book").await;
     let latency = latency_ms(started, now_ms());
     let received = match reply {
         Ok(reply) => Received {
@@ -129,7 +140,10 @@ pub async fn call_book(api: &Api, choice: TokenChoice, bearer: Option<Bearer>) -
             headers: Vec::new(),
         },
     };
-    answer(api, choice, bearer, received, latency)
+    LastAnswer {
+        curl: step(step_id).as_ref().and_then(command),
+        ..answer(api, choice, bearer, received, latency)
+    }
 }
 
 /// What the one refresh after an expired-token 401 did.

@@ -12,6 +12,7 @@ use crate::config::{use_config, Api};
 use crate::explain::book::{
     authorizer_summary, pretty_body, push_history, HistoryEntry, Outcome, TokenChoice,
 };
+use crate::web::clipboard::copy_text;
 use crate::web::clock::now;
 
 #[component]
@@ -182,6 +183,7 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
         latency_ms,
         headers,
         explanation,
+        curl,
     } = answer;
     let status_class = match facts.outcome {
         Outcome::Status(200..=299) => "status ok",
@@ -219,6 +221,21 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
             })}
             <p class="label">"Body"</p>
             <pre data-testid="book-body">{body}</pre>
+            // The command is in `data-curl`; /trace shows it in full.
+            {curl.map(|command| {
+                let copied = command.clone();
+                view! {
+                    <div class="actions">
+                        <button type="button" data-testid="copy-curl" data-curl=command
+                            on:click=move |_| {
+                                let text = copied.clone();
+                                spawn_local(async move {
+                                    let _ = copy_text(&text).await;
+                                });
+                            }>"Copy as curl"</button>
+                    </div>
+                }
+            })}
         </div>
     }
 }

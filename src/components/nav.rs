@@ -18,6 +18,7 @@ pub fn NavBar() -> impl IntoView {
                 <ul class="nav-links">
                     <li><A href="/" exact=true>"Home"</A></li>
                     <li><A href="/profile">"Profile"</A></li>
+                    <li><A href="/trace">"Trace"</A></li>
                 </ul>
                 <div class="nav-session">
                     {move || match auth.state.get() {

@@ -10,6 +10,7 @@ use crate::auth::urls::userinfo_endpoint;
 use crate::auth::Session;
 use crate::config::use_config;
 use crate::explain::userinfo::{network_failure, read_answer, UserInfo};
+use crate::trace::mask::ACCESS_TOKEN;
 use crate::web::http::get_with_bearer;
 
 #[component]
@@ -25,7 +26,8 @@ pub fn UserInfoPanel(session: Arc<Session>) -> impl IntoView {
             let sub = session.id.sub().unwrap_or_default().to_owned();
             result.set(None);
             spawn_local(async move {
-                let answer = match get_with_bearer(&endpoint, Some(&token)).await {
+                let bearer = Some((token.as_str(), ACCESS_TOKEN));
+                let answer = match get_with_bearer(&endpoint, bearer, "userinfo").await.1 {
                     Ok(answer) => read_answer(answer.status, &answer.body, &sub),
                     Err(()) => network_failure(&endpoint),
                 };

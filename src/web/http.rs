@@ -1,40 +1,112 @@
 //! HTTP through `fetch`: the form POSTs of Cognito's OAuth endpoints, plain
-//! GETs, and the bearer GETs of the APIs the app calls.
+//! GETs, and the bearer GETs of the APIs the app calls. Each request the
+//! app sends, and its answer, is recorded in the protocol trace here, masked
+//! (see `crate::trace`), under the step name the caller gives.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+
+use crate::trace::{self, mask, Row};
+use crate::web::clock::now_ms;
 
 /// A POST with an `application/x-www-form-urlencoded` body, the only body
 /// Cognito's OAuth endpoints accept. No credentials are sent (the token
 /// endpoint answers `Access-Control-Allow-Origin: *`).
-pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Result<(u16, String), String> {
+pub async fn post_form(
+    url: &str,
+    pairs: &[(&str, &str)],
+    step: &str,
+) -> Result<(u16, String), String> {
+    const FORM: &str = "application/x-www-form-urlencoded";
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish();
+    let mut rows = vec![Row::new('h', "Content-Type", FORM)];
+    rows.extend(
+        pairs
+            .iter()
+            .map(|(name, value)| Row::param('f', name, value)),
+    );
+    let sent = Sent::begin(step, "POST", url, rows);
     let response = Request::post(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Content-Type", FORM)
         .body(body)
         .map_err(|e| format!("could not build the request: {e}"))?
         .send()
-        .await
-        .map_err(|_| network_error(url))?;
-    Ok(status_and_text(response).await)
+        .await;
+    let response = sent.check(response).map_err(|_| network_error(url))?;
+    Ok(sent.answer(response).await.1)
 }
 
 /// A GET returning the status and body text. `fresh` skips the HTTP cache
 /// (and refills it): for a refetch whose point is that the cached answer
-/// is out of date.
-pub async fn get_text(url: &str, fresh: bool) -> Result<(u16, String), String> {
+/// is out of date. `step` names it in the trace; `None` keeps it out (the
+/// trace's own help file).
+pub async fn get_text(url: &str, fresh: bool, step: Option<&str>) -> Result<(u16, String), String> {
     let mut request = Request::get(url);
     if fresh {
         request = request.cache(web_sys::RequestCache::Reload);
     }
-    let response = request.send().await.map_err(|_| network_error(url))?;
-    Ok(status_and_text(response).await)
+    let sent = match step {
+        Some(step) => Sent::begin(step, "GET", url, Vec::new()),
+        None => Sent::untraced(),
+    };
+    let response = sent
+        .check(request.send().await)
+        .map_err(|_| network_error(url))?;
+    Ok(sent.answer(response).await.1)
 }
 
-async fn status_and_text(response: gloo_net::http::Response) -> (u16, String) {
-    let status = response.status();
-    (status, response.text().await.unwrap_or_default())
+/// A request recorded as sent, whose answer is not in yet.
+struct Sent {
+    id: u32,
+    started: f64,
+}
+
+impl Sent {
+    fn begin(step: &str, method: &str, url: &str, rows: Vec<Row>) -> Sent {
+        Sent {
+            id: trace::begin(step, method, url, rows),
+            started: now_ms(),
+        }
+    }
+
+    fn untraced() -> Sent {
+        Sent {
+            id: 0,
+            started: 0.0,
+        }
+    }
+
+    fn elapsed(&self) -> Row {
+        let ms = (now_ms() - self.started).max(0.0).round() as u32;
+        Row::new('t', "", &format!("{ms} ms"))
+    }
+
+    /// A `fetch` that failed before any answer is recorded as one.
+    fn check<E>(&self, result: Result<Response, E>) -> Result<Response, E> {
+        if result.is_err() {
+            trace::finish(self.id, "network-error", vec![self.elapsed()]);
+        }
+        result
+    }
+
+    /// Reads the answer and records its status, the headers the page may
+    /// read, the body (masked) and the time it took.
+    async fn answer(&self, response: Response) -> (gloo_net::http::Headers, (u16, String)) {
+        let status = response.status();
+        let headers = response.headers();
+        let body = response.text().await.unwrap_or_default();
+        if self.id != 0 {
+            let mut rows: Vec<Row> = headers
+                .entries()
+                .map(|(name, value)| Row::new('r', &name, &value))
+                .collect();
+            rows.push(Row::new('b', "", &mask::body(&body)));
+            rows.push(self.elapsed());
+            trace::finish(self.id, &status.to_string(), rows);
+        }
+        (headers, (status, body))
+    }
 }
 
 /// The browser hides why a fetch failed; name the usual causes.
@@ -57,21 +129,39 @@ impl Answer {
     }
 }
 
-/// `GET url` with `Authorization: Bearer <token>` (no header when `token`
-/// is `None`). `Err` is a network error: the server is unreachable, or the
-/// browser hid the answer (CORS); the page cannot tell which.
-pub async fn get_with_bearer(url: &str, token: Option<&str>) -> Result<Answer, ()> {
+/// `GET url` with `Authorization: Bearer <token>` (no header when `bearer`
+/// is `None`); the bearer's second member is its placeholder in a replay
+/// (`mask::ID_TOKEN`, `mask::ACCESS_TOKEN`). Returns the trace step's id
+/// and the answer; `Err` is a network error: the server is unreachable, or
+/// the browser hid the answer (CORS); the page cannot tell which.
+pub async fn get_with_bearer(
+    url: &str,
+    bearer: Option<(&str, &str)>,
+    step: &str,
+) -> (u32, Result<Answer, ()>) {
     let mut request = Request::get(url).cache(web_sys::RequestCache::NoStore);
-    if let Some(token) = token {
+    let mut rows = Vec::new();
+    if let Some((token, placeholder)) = bearer {
         request = request.header("Authorization", &format!("Bearer {token}"));
+        let mut row = Row::new(
+            'h',
+            "Authorization",
+            &format!("Bearer {}", mask::jwt(token)),
+        );
+        row.replay = format!("Bearer ${placeholder}");
+        rows.push(row);
     }
-    let response = request.send().await.map_err(|_| ())?;
-    let status = response.status();
-    let headers = response.headers();
-    let body = response.text().await.unwrap_or_default();
-    Ok(Answer {
-        status,
-        body,
-        headers,
-    })
+    let sent = Sent::begin(step, "GET", url, rows);
+    let Ok(response) = sent.check(request.send().await) else {
+        return (sent.id, Err(()));
+    };
+    let (headers, (status, body)) = sent.answer(response).await;
+    (
+        sent.id,
+        Ok(Answer {
+            status,
+            body,
+            headers,
+        }),
+    )
 }

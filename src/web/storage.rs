@@ -47,6 +47,17 @@ pub fn remove(area: Area, key: &str) {
     }
 }
 
+/// A text value of sessionStorage (the trace keeps its own plain format).
+pub fn session_text(key: &str) -> Option<String> {
+    SessionStorage::raw().get_item(key).ok().flatten()
+}
+
+/// Writes a text value of sessionStorage; a full or disabled storage
+/// loses it (the trace then lives in memory only).
+pub fn set_session_text(key: &str, value: &str) {
+    let _ = SessionStorage::raw().set_item(key, value);
+}
+
 /// Takes a value out: read, then delete, so it can be used only once.
 pub fn take<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
     let value = load(area, key);
