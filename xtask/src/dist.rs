@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::cmd::{command, root, run_step};
+use crate::cmd::{command, root, run_step, target_dir};
 use crate::setup::NIGHTLY;
 use crate::{setup, sizes};
 
@@ -26,6 +26,13 @@ pub fn run() -> Result<()> {
 /// panics abort without a message or source location. Measured on the
 /// browser bundle: 603.6 to 536.0 KB raw, 196.9 to 178.4 KB brotli.
 pub fn build() -> Result<()> {
+    // wasm-bindgen writes the JS snippets of `inline_js` here and never
+    // clears it, and Trunk copies the folder into dist/: one left from an
+    // older build would be deployed (and counted) though nothing loads it.
+    let snippets = target_dir().join("wasm-bindgen/release/snippets");
+    if snippets.exists() {
+        std::fs::remove_dir_all(&snippets)?;
+    }
     run_step(
         &format!("release build (trunk build --release --offline, {NIGHTLY})"),
         rebuilt_std(command("trunk").args(["build", "--release", "--offline"]))
