@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::cmd::{command, root, run_step, target_dir};
+use crate::cmd::{command, node_tools_dir, root, run_step, target_dir};
 use crate::setup::NIGHTLY;
 use crate::{setup, sizes};
 
@@ -41,7 +41,37 @@ pub fn build() -> Result<()> {
             // Replaces the wasm32 rustflags of .cargo/config.toml, so it
             // repeats erase_components.
             .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"),
-    )
+    )?;
+    minify_js_glue()
+}
+
+/// terser over the wasm-bindgen JS glue in dist/. Trunk's own minifier
+/// gives up on it (it cannot parse `export { … as default }`) and ships it
+/// with every comment and indent: 8.0 KB brotli. The glue is an ES module
+/// the page imports by name, with no SRI hash to keep (`data-integrity`
+/// is off for it), so it is rewritten in place.
+fn minify_js_glue() -> Result<()> {
+    let terser = node_tools_dir().join("node_modules/terser/bin/terser");
+    let dist = root().join("dist");
+    let mut glue: Vec<_> = std::fs::read_dir(&dist)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .collect();
+    glue.sort();
+    for js in glue {
+        let out = js.with_extension("min.js");
+        run_step(
+            &format!("terser {}", js.display()),
+            command("node")
+                .arg(&terser)
+                .arg(&js)
+                .args(["--module", "--compress", "--mangle", "--output"])
+                .arg(&out),
+        )?;
+        std::fs::rename(&out, &js)?;
+    }
+    Ok(())
 }
 
 /// The pinned nightly and the build-std settings of the release wasm. Setup's
