@@ -2,11 +2,11 @@
 
 use std::process::Command;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cmd::{command, node_tools_dir, root, run_step, target_dir};
 use crate::setup::NIGHTLY;
-use crate::{setup, sizes};
+use crate::{setup, short_imports, sizes};
 
 /// The release wasm's target. Its standard library is rebuilt from source
 /// (`-Z build-std`), so the crates std depends on must be in the crate cache
@@ -42,7 +42,33 @@ pub fn build() -> Result<()> {
             // repeats erase_components.
             .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"),
     )?;
+    shorten_import_names()?;
     minify_js_glue()
+}
+
+/// The release wasm's imports and the glue's keys for them, renamed
+/// together to one or two letters (see [`crate::short_imports`]).
+fn shorten_import_names() -> Result<()> {
+    let dist = root().join("dist");
+    for entry in std::fs::read_dir(&dist)? {
+        let wasm_path = entry?.path();
+        let file = wasm_path.file_name().unwrap_or_default().to_string_lossy();
+        let Some(stem) = file.strip_suffix("_bg.wasm") else {
+            continue;
+        };
+        let js_path = dist.join(format!("{stem}.js"));
+        let renamed = short_imports::rename_imports(&std::fs::read(&wasm_path)?)
+            .with_context(|| format!("renaming the imports of {}", wasm_path.display()))?;
+        let js = short_imports::rewrite_glue(&std::fs::read_to_string(&js_path)?, &renamed)
+            .with_context(|| format!("renaming the imports in {}", js_path.display()))?;
+        std::fs::write(&wasm_path, &renamed.wasm)?;
+        std::fs::write(&js_path, js)?;
+        println!(
+            "    {} imports renamed in {file} and {stem}.js",
+            renamed.names.len()
+        );
+    }
+    Ok(())
 }
 
 /// terser over the wasm-bindgen JS glue in dist/. Trunk's own minifier
