@@ -46,8 +46,8 @@ pub fn build() -> Result<()> {
     minify_js_glue()
 }
 
-/// The release wasm's imports and the glue's keys for them, renamed
-/// together to one or two letters (see [`crate::short_imports`]).
+/// The release wasm's imports and exports and the glue's names for them,
+/// renamed together to one or two letters (see [`crate::short_imports`]).
 fn shorten_import_names() -> Result<()> {
     let dist = root().join("dist");
     for entry in std::fs::read_dir(&dist)? {
@@ -57,15 +57,17 @@ fn shorten_import_names() -> Result<()> {
             continue;
         };
         let js_path = dist.join(format!("{stem}.js"));
-        let renamed = short_imports::rename_imports(&std::fs::read(&wasm_path)?)
+        let glue = std::fs::read_to_string(&js_path)?;
+        let renamed = short_imports::rename(&std::fs::read(&wasm_path)?, &glue)
             .with_context(|| format!("renaming the imports of {}", wasm_path.display()))?;
-        let js = short_imports::rewrite_glue(&std::fs::read_to_string(&js_path)?, &renamed)
+        let js = short_imports::rewrite_glue(&glue, &renamed)
             .with_context(|| format!("renaming the imports in {}", js_path.display()))?;
         std::fs::write(&wasm_path, &renamed.wasm)?;
         std::fs::write(&js_path, js)?;
         println!(
-            "    {} imports renamed in {file} and {stem}.js",
-            renamed.names.len()
+            "    {} imports and {} exports renamed in {file} and {stem}.js",
+            renamed.names.len(),
+            renamed.exports.len()
         );
     }
     Ok(())
