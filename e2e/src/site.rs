@@ -1,11 +1,10 @@
 //! Serves the app's dist/ folder the way CloudFront and `trunk serve` do:
 //! files as they are, and index.html for any extension-less path, so a
 //! reload on a client-side route works. `/config.json` can be replaced per
-//! test.
+//! test, and any file made to answer 404.
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
@@ -21,8 +20,8 @@ use tokio::task::JoinHandle;
 struct Served {
     dir: PathBuf,
     config_json: RwLock<Option<String>>,
-    /// `/config.json` answers 404, as after a deploy that forgot it.
-    config_missing: AtomicBool,
+    /// Paths that answer 404, as after a deploy that forgot them.
+    missing: RwLock<Vec<String>>,
     /// Added to every response, as CloudFront's response headers policy does.
     headers: RwLock<Vec<(HeaderName, HeaderValue)>>,
 }
@@ -40,7 +39,7 @@ impl Site {
         let served = Arc::new(Served {
             dir: dir.to_path_buf(),
             config_json: RwLock::new(config_json),
-            config_missing: AtomicBool::new(false),
+            missing: RwLock::new(Vec::new()),
             headers: RwLock::new(Vec::new()),
         });
         let app = Router::new()
@@ -67,7 +66,13 @@ impl Site {
 
     /// Makes `/config.json` answer 404 Not Found from now on.
     pub fn remove_config(&self) {
-        self.served.config_missing.store(true, Ordering::SeqCst);
+        self.remove_file("/config.json");
+    }
+
+    /// Makes `path` (e.g. `/explain.json`) answer 404 Not Found from now on.
+    pub fn remove_file(&self, path: &str) {
+        let mut missing = self.served.missing.write().expect("missing lock");
+        missing.push(path.to_owned());
     }
 
     /// Adds these headers to every response from now on (e.g. the
@@ -103,10 +108,11 @@ async fn add_headers(State(served): State<Arc<Served>>, req: Request, next: Next
 
 async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {
     let path = uri.path();
+    let missing = served.missing.read().expect("missing lock").clone();
+    if missing.iter().any(|m| m == path) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     if path == "/config.json" {
-        if served.config_missing.load(Ordering::SeqCst) {
-            return StatusCode::NOT_FOUND.into_response();
-        }
         let replaced = served.config_json.read().expect("config lock").clone();
         if let Some(text) = replaced {
             return file_response("config.json", text.into_bytes());

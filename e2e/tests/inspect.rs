@@ -97,6 +97,52 @@ async fn claim_names(stack: &Stack, table: &str) -> Vec<String> {
     serde_json::from_value(names).unwrap()
 }
 
+/// The claim descriptions are data fetched when /profile first needs them;
+/// without them the tables still show every claim and value, and say so.
+#[tokio::test]
+async fn claims_tables_stand_without_their_descriptions() {
+    let stack = Stack::start().await;
+    stack.site.remove_file("/explain.json");
+    stack.sign_in("code").await;
+    let b = &stack.browser;
+    for table in ["claims-id", "claims-access"] {
+        let names = claim_names(&stack, table).await;
+        for claim in ["sub", "token_use", "exp", "iat", "iss"] {
+            assert!(
+                names.contains(&claim.to_owned()),
+                "{table}: {claim} in {names:?}"
+            );
+        }
+    }
+    let note = || async {
+        b.eval("return document.querySelector('[data-testid=claims-id] [data-testid=claims-about-missing]')?.textContent ?? ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    wait_until(
+        &stack,
+        "the note that the descriptions are missing",
+        || async { note().await.contains("could not be loaded") },
+    )
+    .await;
+    let note = note().await;
+    assert!(note.contains("HTTP 404"), "{note}");
+    let described = b
+        .eval("return document.querySelectorAll('.claims .about').length")
+        .await;
+    assert_eq!(described, json!(0));
+    let sub = b
+        .css("[data-testid=claims-id] tr[data-claim=sub] td")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!sub.is_empty(), "the value is shown");
+    stack.close().await;
+}
+
 #[tokio::test]
 async fn profile_shows_both_tokens_claims_reports_and_userinfo() {
     let stack = Stack::start().await;
@@ -157,6 +203,22 @@ async fn profile_shows_both_tokens_claims_reports_and_userinfo() {
         .await
         .unwrap();
     assert_eq!(verified, "yes");
+
+    // What each claim means arrives with explain.json, fetched on /profile.
+    wait_until(&stack, "the claim descriptions", || async {
+        b.eval("const a = document.querySelector('[data-testid=claims-id] tr[data-claim=sub] .about'); return a ? a.textContent : ''")
+            .await
+            .as_str()
+            .is_some_and(|about| about.contains("unique id"))
+    })
+    .await;
+    let scope = b
+        .css("[data-testid=claims-access] tr[data-claim=scope] .about")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(scope.contains("OAuth scopes"), "{scope}");
 
     // Every check of both reports, with a result and a reason.
     for report in ["verify-id", "verify-access"] {

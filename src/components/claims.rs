@@ -37,7 +37,8 @@ pub fn TokenHeader(token: UnverifiedToken, now: ReadSignal<i64>) -> impl IntoVie
     }
 }
 
-/// Every claim, one row each, shown by kind.
+/// Every claim, one row each, shown by kind; what each known claim means
+/// is added to its row from `explain.json` (`explain::texts`).
 #[component]
 pub fn ClaimsTable(
     token: UnverifiedToken,
@@ -78,13 +79,11 @@ pub fn ClaimsTable(
                 Shown::Text(text) => view! { <span class="mono">{text}</span> }.into_any(),
                 Shown::Json(json) => view! { <code class="json">{json}</code> }.into_any(),
             };
-            let about = (!row.about.is_empty()).then_some(row.about);
             let attr = name.clone();
             view! {
                 <tr data-claim=attr data-kind=kind>
                     <th scope="row">
                         <code>{name}</code>
-                        {about.map(|about| view! { <span class="about">{about}</span> })}
                     </th>
                     <td>{value}</td>
                 </tr>

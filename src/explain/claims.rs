@@ -1,7 +1,8 @@
 //! Every claim of a token, rendered for people: times as dates with a
 //! relative time, scopes and groups as lists, booleans as yes/no, known
-//! strings as text and anything else as JSON. Each row also says what the
-//! claim means, for the claims Cognito puts in its tokens.
+//! strings as text and anything else as JSON. What each claim Cognito
+//! puts in its tokens means is data, fetched when first needed
+//! (`public/explain.json`, [`super::texts`]).
 
 use serde_json::{Map, Value};
 
@@ -45,8 +46,6 @@ impl Shown {
 pub struct ClaimRow {
     pub name: String,
     pub shown: Shown,
-    /// What the claim is, or "" for a claim this app does not know.
-    pub about: &'static str,
 }
 
 const TIMES: &[&str] = &["exp", "iat", "nbf", "auth_time", "updated_at"];
@@ -54,43 +53,46 @@ const BOOLS: &[&str] = &["email_verified", "phone_number_verified"];
 /// Lists: arrays of strings, or (`scope`) one space-separated string.
 const LISTS: &[&str] = &["scope", "cognito:groups", "cognito:roles", "amr"];
 
-/// What a Cognito claim means (docs/protocol.md, "What each token holds"); "" for unknown ones.
-pub fn about(name: &str) -> &'static str {
-    match name {
-        "sub" => "the user's stable, unique id in the pool (a UUID)",
-        "iss" => "who issued the token: the user pool's URL",
-        "aud" => "the app client the ID token is for (ID tokens only)",
-        "client_id" => "the app client the access token was issued to (access tokens only)",
-        "token_use" => "id or access: which kind of token this is",
-        "exp" => "expiry: the token must not be accepted after this",
-        "iat" => "when the token was issued",
-        "nbf" => "the token must not be accepted before this",
-        "auth_time" => "when the user signed in (kept across refreshes)",
-        "jti" => "this token's unique id",
-        "origin_jti" => "the id of the sign-in this token descends from; revocation uses it",
-        "event_id" => "the sign-in event's id",
-        "scope" => "the OAuth scopes granted to the access token",
-        "version" => "access token format version",
-        "cognito:username" => "the user name (ID token)",
-        "username" => "the user name (access token)",
-        "cognito:groups" => "the pool groups the user belongs to",
-        "cognito:roles" => "IAM roles of the user's groups",
-        "cognito:preferred_role" => "the IAM role of the highest-precedence group",
-        "email" => "the user's email address",
-        "email_verified" => "whether the email address was verified",
-        "phone_number" => "the user's phone number",
-        "phone_number_verified" => "whether the phone number was verified",
-        "name" => "full name",
-        "given_name" => "first name",
-        "family_name" => "last name",
-        "nonce" => "the value the app sent to /authorize, echoed to stop replay",
-        "at_hash" => "hash binding the ID token to its access token",
-        "identities" => "the external identity providers linked to the user",
-        "device_key" => "the remembered device's key",
-        "updated_at" => "when the user's profile last changed",
-        _ if name.starts_with("custom:") => "a custom attribute of the pool (always a string)",
-        _ => "",
-    }
+/// The claims Cognito puts in its tokens (docs/protocol.md, "What each
+/// token holds"), besides `custom:` attributes; what each means is data
+/// (`public/explain.json`, see [`super::texts`]).
+pub const KNOWN: &[&str] = &[
+    "sub",
+    "iss",
+    "aud",
+    "client_id",
+    "token_use",
+    "exp",
+    "iat",
+    "nbf",
+    "auth_time",
+    "jti",
+    "origin_jti",
+    "event_id",
+    "scope",
+    "version",
+    "cognito:username",
+    "username",
+    "cognito:groups",
+    "cognito:roles",
+    "cognito:preferred_role",
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+    "name",
+    "given_name",
+    "family_name",
+    "nonce",
+    "at_hash",
+    "identities",
+    "device_key",
+    "updated_at",
+];
+
+/// Whether this is a claim the app knows (one of [`KNOWN`], or `custom:`).
+pub fn known(name: &str) -> bool {
+    KNOWN.contains(&name) || name.starts_with("custom:")
 }
 
 /// How one claim is shown, given `now` for relative times.
@@ -138,8 +140,8 @@ pub fn show(name: &str, value: &Value, now: i64) -> Shown {
         }
     }
     match value {
-        Value::String(s) if !about(name).is_empty() => Shown::Text(s.clone()),
-        Value::Number(n) if !about(name).is_empty() => Shown::Text(n.to_string()),
+        Value::String(s) if known(name) => Shown::Text(s.clone()),
+        Value::Number(n) if known(name) => Shown::Text(n.to_string()),
         other => Shown::Json(other.to_string()),
     }
 }
@@ -151,7 +153,6 @@ pub fn rows(claims: &Map<String, Value>, now: i64) -> Vec<ClaimRow> {
         .map(|(name, value)| ClaimRow {
             name: name.clone(),
             shown: show(name, value, now),
-            about: about(name),
         })
         .collect()
 }
@@ -259,13 +260,12 @@ mod tests {
     }
 
     #[test]
-    fn rows_list_every_claim_and_say_what_known_claims_mean() {
+    fn rows_list_every_claim_in_name_order() {
         let claims = json!({"sub": "u1", "token_use": "id", "zzz": 1});
         let rows = rows(claims.as_object().unwrap(), NOW);
         let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["sub", "token_use", "zzz"]);
-        assert!(rows[0].about.contains("unique id"));
-        assert_eq!(rows[2].about, "");
+        assert_eq!(rows[0].shown, Shown::Text("u1".into()));
         assert_eq!(rows[2].shown.kind(), "json");
     }
 

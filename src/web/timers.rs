@@ -6,47 +6,38 @@
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-// The promise plumbing of sleeping and locking, in a few lines of JS: built
-// from Rust, each closure and promise would need its own glue, which weighs
-// far more in the wasm. `exclusive(name)` resolves, once the lock is this
-// tab's, with the function that releases it. Without Web Locks it takes a
-// lease "until/owner" in localStorage when free or expired, then reads it
-// again after a pause, as two tabs may take it at once (the last write
-// wins); a holder that vanished expires after 10 s. (The JS carries no
-// comments: it ships as it is written.)
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-export function exclusive(name) {
-  const locks = globalThis.navigator && navigator.locks;
-  return locks
-    ? new Promise((granted, failed) => {
-        locks.request(name, () => new Promise(granted)).catch(failed);
-      })
-    : lease(name + ".lease");
-}
-async function lease(key) {
-  const me = crypto.getRandomValues(new Uint32Array(4)).join("-");
-  const holder = () => (localStorage.getItem(key) || "0/").split("/");
-  const giveUp = Date.now() + 1e4;
-  for (;;) {
-    const [until, owner] = holder();
-    const now = Date.now();
-    if (owner === me || until < now) {
-      localStorage.setItem(key, now + 1e4 + "/" + me);
-      await sleep(50);
-      if (holder()[1] === me) return () => holder()[1] === me && localStorage.removeItem(key);
-    } else if (now > giveUp) return () => {};
-    else await sleep(100);
-  }
-}
-"#)]
+// The promise plumbing of sleeping and locking lives in a few lines of JS
+// (timers.js): built from Rust, each closure and promise would need its own
+// glue, which weighs far more in the wasm. `exclusive(name)` resolves, once
+// the lock is this tab's, with the function that releases it. Without Web
+// Locks it takes a lease "until/owner" in localStorage when free or
+// expired, then reads it again after a pause, as two tabs may take it at
+// once (the last write wins); a holder that vanished expires after 10 s.
+// index.html inlines timers.js as the global `cognitoSpaTimers` (an inline
+// `#[wasm_bindgen(inline_js)]` would be one more file to fetch on the first
+// visit); the wasm-bindgen tests, which do not load index.html, install it
+// themselves (`for_tests`). The JS carries no comments: it ships as it is
+// written.
+#[wasm_bindgen::prelude::wasm_bindgen(js_namespace = cognitoSpaTimers)]
 extern "C" {
     fn sleep(ms: i32) -> js_sys::Promise;
     fn exclusive(name: &str) -> js_sys::Promise;
 }
 
+/// The tests' page has no index.html: define `cognitoSpaTimers` from the
+/// same file, once, before the first use.
+#[cfg(test)]
+fn for_tests() {
+    let global = js_sys::global();
+    if !js_sys::Reflect::has(&global, &"cognitoSpaTimers".into()).unwrap_or(false) {
+        js_sys::eval(include_str!("timers.js")).expect("timers.js runs");
+    }
+}
+
 /// Resolves after `ms` milliseconds (`setTimeout`).
 pub async fn sleep_ms(ms: i32) {
+    #[cfg(test)]
+    for_tests();
     let _ = wasm_bindgen_futures::JsFuture::from(sleep(ms)).await;
 }
 
@@ -55,6 +46,8 @@ pub async fn sleep_ms(ms: i32) {
 /// releases it, or `None` when locking failed.
 async fn lock(name: &str) -> Option<js_sys::Function> {
     use wasm_bindgen::JsCast;
+    #[cfg(test)]
+    for_tests();
     let granted = wasm_bindgen_futures::JsFuture::from(exclusive(name)).await;
     granted.ok()?.dyn_into().ok()
 }

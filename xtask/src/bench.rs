@@ -121,13 +121,29 @@ fn size_json(files: &[sizes::FileSize]) -> Value {
     Value::Array(
         files
             .iter()
-            .map(|f| json!({"file": f.name, "raw": f.raw, "gzip": f.gzip, "brotli": f.brotli}))
+            .map(|f| json!({"file": f.name, "raw": f.raw, "gzip": f.gzip, "brotli": f.brotli, "first_visit": f.first_visit()}))
             .collect(),
     )
 }
 
+/// The first visit's brotli bytes (files fetched later are left out).
 fn total_brotli_kb(files: &[sizes::FileSize]) -> f64 {
-    files.iter().map(|f| f.brotli).sum::<usize>() as f64 / 1000.0
+    files
+        .iter()
+        .filter(|f| f.first_visit())
+        .map(|f| f.brotli)
+        .sum::<usize>() as f64
+        / 1000.0
+}
+
+/// The brotli bytes the app fetches when a page first needs them.
+fn later_brotli_kb(files: &[sizes::FileSize]) -> f64 {
+    files
+        .iter()
+        .filter(|f| !f.first_visit())
+        .map(|f| f.brotli)
+        .sum::<usize>() as f64
+        / 1000.0
 }
 
 fn median(v: &Value) -> Option<f64> {
@@ -150,7 +166,8 @@ fn row(name: &str, v: &Value) -> String {
 }
 
 fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> String {
-    let mut md = String::from("### Bytes (first visit transfers every file)\n\n");
+    let mut md =
+        String::from("### Bytes (first visit, and what the app fetches when first needed)\n\n");
     md += &sizes::markdown(app);
     let app_kb = total_brotli_kb(app);
     let js_kb = total_brotli_kb(baseline);
@@ -220,6 +237,13 @@ fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> S
         "| first-visit transfer ≤ {BUDGET_TRANSFER_BROTLI_KB} KB brotli | {app_kb:.1} KB | {} |",
         verdict(app_kb <= BUDGET_TRANSFER_BROTLI_KB)
     );
+    let later_kb = later_brotli_kb(app);
+    if later_kb > 0.0 {
+        let _ = writeln!(
+            md,
+            "| (not in the budget) fetched when first needed | {later_kb:.1} KB | |"
+        );
+    }
     let _ = writeln!(
         md,
         "| cold load ≤ {BUDGET_COLD_LOAD_MS} ms median | {load_ms:.1} ms | {} |",

@@ -13,6 +13,7 @@ mod dist;
 mod fuzz;
 mod lambda;
 mod setup;
+mod short_imports;
 mod sizes;
 mod test;
 

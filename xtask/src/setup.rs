@@ -15,9 +15,11 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// library real Cognito users verify with, for the interop test.
 /// amazon-cognito-identity-js and Amplify JS v6 (aws-amplify, ~113 MB
 /// installed) are the Cognito SDKs the devstack's SRP and user-pool API are
-/// tested against from JavaScript.
-const NODE_PACKAGES: [(&str, &str); 4] = [
+/// tested against from JavaScript. terser minifies the wasm-bindgen JS glue
+/// of the release build (see `dist::build`).
+const NODE_PACKAGES: [(&str, &str); 5] = [
     ("binaryen", "132.0.0"),
+    ("terser", "5.51.2"),
     ("aws-jwt-verify", "5.2.1"),
     ("amazon-cognito-identity-js", "6.3.21"),
     ("aws-amplify", "6.22.1"),
