@@ -43,7 +43,60 @@ pub fn build() -> Result<()> {
             .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"),
     )?;
     shorten_import_names()?;
-    minify_js_glue()
+    minify_js_glue()?;
+    name_by_content()
+}
+
+/// Renames the wasm and its JS glue after what they hold now. Trunk names
+/// them by a hash of what it built, but the two steps above change both
+/// files afterwards: a change of terser or of the renaming alone would
+/// ship new bytes under names that CloudFront and browsers cache for a
+/// year, and a browser holding one old file of the pair would load a
+/// mismatched pair. index.html and the glue name the pair by its stem.
+fn name_by_content() -> Result<()> {
+    let dist = root().join("dist");
+    for entry in std::fs::read_dir(&dist)? {
+        let wasm_path = entry?.path();
+        let file = wasm_path.file_name().unwrap_or_default().to_string_lossy();
+        let Some(stem) = file.strip_suffix("_bg.wasm").map(str::to_owned) else {
+            continue;
+        };
+        let js_path = dist.join(format!("{stem}.js"));
+        let wasm = std::fs::read(&wasm_path)?;
+        let glue = std::fs::read_to_string(&js_path)?;
+        let new_stem = content_stem(&stem, &wasm, glue.as_bytes())
+            .with_context(|| format!("{file} is not named {{name}}-{{hash}}_bg.wasm"))?;
+        std::fs::write(
+            dist.join(format!("{new_stem}.js")),
+            glue.replace(&stem, &new_stem),
+        )?;
+        std::fs::rename(&wasm_path, dist.join(format!("{new_stem}_bg.wasm")))?;
+        if new_stem != stem {
+            std::fs::remove_file(&js_path)?;
+        }
+        let index_path = dist.join("index.html");
+        let index = std::fs::read_to_string(&index_path)?;
+        anyhow::ensure!(
+            index.contains(&stem),
+            "dist/index.html does not name {stem}"
+        );
+        std::fs::write(&index_path, index.replace(&stem, &new_stem))?;
+        println!("    {stem} is now {new_stem}, after its final bytes");
+    }
+    Ok(())
+}
+
+/// `{name}-{16 hex digits of SHA-256 over the wasm, then the glue}`, from
+/// Trunk's `{name}-{hash}`.
+fn content_stem(stem: &str, wasm: &[u8], glue: &[u8]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let (name, _) = stem.rsplit_once('-')?;
+    let digest = Sha256::new()
+        .chain_update(wasm)
+        .chain_update(glue)
+        .finalize();
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{name}-{hex}"))
 }
 
 /// The release wasm's imports and exports and the glue's names for them,
@@ -110,4 +163,33 @@ pub fn rebuilt_std(command: &mut Command) -> &mut Command {
         .env("RUSTUP_TOOLCHAIN", NIGHTLY)
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pair_is_named_after_both_files_bytes() {
+        let name = content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm", b"glue").unwrap();
+        let (base, hash) = name.rsplit_once('-').unwrap();
+        assert_eq!(base, "cognito-spa");
+        assert_eq!(hash.len(), 16);
+        assert!(crate::deploy::files::is_hashed(&format!("{name}.js")));
+        assert!(crate::deploy::files::is_hashed(&format!("{name}_bg.wasm")));
+        assert_ne!(
+            Some(name.clone()),
+            content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm", b"glue2")
+        );
+        assert_ne!(
+            Some(name.clone()),
+            content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm2", b"glue")
+        );
+        // Trunk's own hash does not enter: same bytes, same name.
+        assert_eq!(
+            Some(name),
+            content_stem("cognito-spa-0000000000000000", b"wasm", b"glue")
+        );
+        assert_eq!(content_stem("nohash", b"", b""), None);
+    }
 }
