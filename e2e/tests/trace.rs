@@ -193,18 +193,7 @@ async fn a_code_flow_sign_in_is_traced_in_order_and_its_exchange_replays() {
     stack.sign_in("code").await;
     userinfo_answered(&stack).await;
     open_trace(&stack).await;
-    expect_steps(
-        &stack,
-        &[
-            ("authorize", "sent"),
-            ("callback", "ok"),
-            ("token", "200"),
-            ("jwks", "200"),
-            ("verify", "ok"),
-            ("userinfo", "200"),
-        ],
-    )
-    .await;
+    expect_steps(&stack, &AFTER_REFRESH_AND_BOOK[..SIGN_IN_STEPS]).await;
     let b = &stack.browser;
     // The authorize step lists each parameter, explained.
     for name in [
@@ -298,6 +287,36 @@ async fn an_implicit_sign_in_is_traced_in_order() {
     stack.close().await;
 }
 
+/// How many of [`AFTER_REFRESH_AND_BOOK`] a code-flow sign-in that lands
+/// on /profile makes (up to its userInfo call).
+const SIGN_IN_STEPS: usize = 6;
+
+/// A code-flow sign-in on /profile, then a refresh and a `/book` call.
+const AFTER_REFRESH_AND_BOOK: &[(&str, &str)] = &[
+    ("authorize", "sent"),
+    ("callback", "ok"),
+    ("token", "200"),
+    ("jwks", "200"),
+    ("verify", "ok"),
+    ("userinfo", "200"),
+    ("refresh", "200"),
+    ("verify", "ok"),
+    // /profile shows the refreshed session anew, userInfo included.
+    ("userinfo", "200"),
+    ("book", "200"),
+];
+
+/// On /profile: refreshes, waits for the userInfo call that follows, then
+/// calls `/book` with the ID token and waits for its answer.
+async fn refresh_then_call_book(stack: &Stack) {
+    let b = &stack.browser;
+    b.testid("refresh").await.click().await.unwrap();
+    b.testid("refresh-result").await;
+    userinfo_answered(stack).await;
+    b.testid("call-book").await.click().await.unwrap();
+    b.testid("book-status").await;
+}
+
 #[tokio::test]
 async fn refresh_userinfo_book_and_sign_out_are_traced_and_replay_with_curl() {
     let stack = Stack::start().await;
@@ -306,11 +325,7 @@ async fn refresh_userinfo_book_and_sign_out_are_traced_and_replay_with_curl() {
     let b = &stack.browser;
 
     // A refresh from /profile, then a /book call with the ID token.
-    b.testid("refresh").await.click().await.unwrap();
-    b.testid("refresh-result").await;
-    userinfo_answered(&stack).await;
-    b.testid("call-book").await.click().await.unwrap();
-    b.testid("book-status").await;
+    refresh_then_call_book(&stack).await;
     let console_curl = b
         .css("[data-testid=book-console] [data-testid=copy-curl]")
         .await
@@ -319,23 +334,7 @@ async fn refresh_userinfo_book_and_sign_out_are_traced_and_replay_with_curl() {
         .unwrap()
         .expect("the console's copy-curl has data-curl");
     open_trace(&stack).await;
-    expect_steps(
-        &stack,
-        &[
-            ("authorize", "sent"),
-            ("callback", "ok"),
-            ("token", "200"),
-            ("jwks", "200"),
-            ("verify", "ok"),
-            ("userinfo", "200"),
-            ("refresh", "200"),
-            ("verify", "ok"),
-            // /profile shows the refreshed session anew, userInfo included.
-            ("userinfo", "200"),
-            ("book", "200"),
-        ],
-    )
-    .await;
+    expect_steps(&stack, AFTER_REFRESH_AND_BOOK).await;
 
     let refresh_token = stored_token(&stack, "refresh_token").await;
     let access_token = stored_token(&stack, "access_token").await;
@@ -401,32 +400,12 @@ async fn no_secret_reaches_the_page_the_trace_s_storage_or_the_console_unless_re
     for name in ["id_token", "access_token", "refresh_token"] {
         secrets.push(stored_token(&stack, name).await);
     }
-    b.testid("refresh").await.click().await.unwrap();
-    b.testid("refresh-result").await;
-    userinfo_answered(&stack).await;
-    b.testid("call-book").await.click().await.unwrap();
-    b.testid("book-status").await;
+    refresh_then_call_book(&stack).await;
     for name in ["id_token", "access_token", "refresh_token"] {
         secrets.push(stored_token(&stack, name).await);
     }
     open_trace(&stack).await;
-    expect_steps(
-        &stack,
-        &[
-            ("authorize", "sent"),
-            ("callback", "ok"),
-            ("token", "200"),
-            ("jwks", "200"),
-            ("verify", "ok"),
-            ("userinfo", "200"),
-            ("refresh", "200"),
-            ("verify", "ok"),
-            // /profile shows the refreshed session anew, userInfo included.
-            ("userinfo", "200"),
-            ("book", "200"),
-        ],
-    )
-    .await;
+    expect_steps(&stack, AFTER_REFRESH_AND_BOOK).await;
     // Reloaded: the trace comes back from sessionStorage (the reload
     // verifies the stored session again, and shows that too).
     b.goto(&stack.url("/trace")).await;
@@ -578,18 +557,7 @@ async fn without_its_help_file_the_trace_still_shows_every_step_and_says_so() {
     open_trace(&stack).await;
     let notice = b.testid("trace-help-missing").await.text().await.unwrap();
     assert!(notice.contains("without them"), "{notice}");
-    expect_steps(
-        &stack,
-        &[
-            ("authorize", "sent"),
-            ("callback", "ok"),
-            ("token", "200"),
-            ("jwks", "200"),
-            ("verify", "ok"),
-            ("userinfo", "200"),
-        ],
-    )
-    .await;
+    expect_steps(&stack, &AFTER_REFRESH_AND_BOOK[..SIGN_IN_STEPS]).await;
     assert!(!b.has("[data-testid=trace-step] td.about:not(:empty)").await);
     assert!(b.has("[data-step=token] [data-testid=copy-curl]").await);
     stack.close().await;
