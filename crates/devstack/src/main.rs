@@ -5,6 +5,24 @@ use devstack::{AuthorizerMode, DevStackConfig, Seed};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The banner goes to stdout, which may be a pipe the reader closed (a
+/// test that read the URL line, `devstack | head`): a failed write is
+/// dropped, since `println!` would panic and take the running servers down.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "devstack",
@@ -97,20 +115,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         let h = &handle;
         tokio::task::block_in_place(|| h.rotate_keys());
     }
-    println!("devstack is running");
-    println!("  hosted UI (Cognito domain): {}", handle.hosted_ui_url());
-    println!(
+    say!("devstack is running");
+    say!("  hosted UI (Cognito domain): {}", handle.hosted_ui_url());
+    say!(
         "  API (GET /book):            {}/book  [authorizer: {}]",
         handle.api_url(),
         handle.authorizer()
     );
     for (mode, url) in devstack::gateway::api_bases(&handle.api_url()) {
-        println!("    and {url}/book  [authorizer: {mode}]");
+        say!("    and {url}/book  [authorizer: {mode}]");
     }
-    println!("  issuer:                     {}", handle.issuer());
-    println!("  JWKS:                       {}", handle.jwks_url());
-    println!("  client id:                  {}", handle.client_id());
-    println!("  demo sign-in (seed users; passwords as in the seed file):");
+    say!("  issuer:                     {}", handle.issuer());
+    say!("  JWKS:                       {}", handle.jwks_url());
+    say!("  client id:                  {}", handle.client_id());
+    say!("  demo sign-in (seed users; passwords as in the seed file):");
     for user in &handle.seed().users {
         let groups = if user.groups.is_empty() {
             "no groups".to_string()
@@ -118,10 +136,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             format!("groups: {}", user.groups.join(", "))
         };
         // Passwords are never printed: they are in the seed file.
-        println!("    {}  ({groups})", user.username);
+        say!("    {}  ({groups})", user.username);
     }
     if let Some(user) = handle.seed().users.first() {
-        print!(
+        say_raw!(
             "{}",
             devstack::idp::recipe::recipe(
                 &handle.seed().pool.id,
@@ -136,16 +154,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
         );
     }
-    println!(
+    say!(
         "  user-pool API (boto3, AWS CLI, SDKs): POST {}/  outbox: {}/_devstack/outbox.html",
         handle.hosted_ui_url(),
         handle.hosted_ui_url()
     );
-    println!(
+    say!(
         "  live controls (expire tokens, rotate keys, CORS, groups, sign-out, faults): {}/_devstack",
         handle.hosted_ui_url()
     );
-    println!("Press Ctrl-C to stop.");
+    say!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
     eprintln!("devstack: shutting down");
     handle.shutdown().await;

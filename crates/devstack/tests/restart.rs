@@ -35,19 +35,20 @@ fn start(dir: &Path) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .expect("devstack starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut url = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(u) = line.split("hosted UI (Cognito domain): ").nth(1) {
-            url = Some(u.trim().to_string());
-            break;
-        }
-    }
-    Running {
-        child,
-        url: url.expect("devstack printed its URL"),
-    }
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split("hosted UI (Cognito domain): ")
+                .nth(1)
+                .map(|u| u.trim().to_string())
+        })
+        .expect("devstack printed its URL");
+    // Keep reading: a pipe closed after the URL line used to make the rest
+    // of the banner fail to print, and the binary with it.
+    std::thread::spawn(move || lines.for_each(drop));
+    Running { child, url }
 }
 
 async fn call(url: &str, op: &str, body: Value) -> (u16, Value) {
@@ -98,9 +99,8 @@ async fn users_survive_a_kill_9_of_the_binary() {
     )
     .await;
     assert_eq!(status, 200);
-    // The flusher writes within 100 ms of a change, but its fsync can take
-    // seconds on a machine busy writing build artifacts: wait generously,
-    // then crash.
+    // The flusher writes within 100 ms of a change; wait for it (with room
+    // for a busy machine), then crash.
     let file = dir.join("user-pool.json");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(&file)
@@ -181,9 +181,8 @@ async fn hosted_ui_refresh_tokens_survive_a_kill_9_of_the_binary() {
     let tokens = hosted_ui_tokens(&stack.url).await;
     let refresh_token = tokens["refresh_token"].as_str().unwrap();
     assert_eq!(refresh(&stack.url, refresh_token).await, 200);
-    // The flusher writes within 100 ms of a change, but its fsync can take
-    // seconds on a machine busy writing build artifacts: wait generously,
-    // then crash.
+    // The flusher writes within 100 ms of a change; wait for it (with room
+    // for a busy machine), then crash.
     let file = dir.join("user-pool.json");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("\"origin_jti\"")) {
@@ -197,4 +196,50 @@ async fn hosted_ui_refresh_tokens_survive_a_kill_9_of_the_binary() {
     assert_eq!(refresh(&stack.url, "not-a-refresh-token").await, 400);
     drop(stack);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A reader that went away (the pipe's read end closed before the banner
+/// is printed, as `devstack | head -1` or a test that read the URL does)
+/// leaves the servers running: the banner's writes fail quietly.
+#[tokio::test]
+async fn a_closed_stdout_does_not_stop_the_servers() {
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (ui, api) = (free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_devstack"))
+        .args([
+            "--hosted-ui-port",
+            &ui.to_string(),
+            "--api-port",
+            &api.to_string(),
+        ])
+        .arg("--state-dir")
+        .arg(temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("devstack starts");
+    drop(child.stdout.take());
+    let running = Running {
+        child,
+        url: format!("http://127.0.0.1:{ui}"),
+    };
+    let jwks = format!("{}/us-east-1_DevStack1/.well-known/jwks.json", running.url);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(res) = reqwest::get(&jwks).await {
+            assert_eq!(res.status(), 200);
+            break;
+        }
+        assert!(Instant::now() < deadline, "devstack stopped answering");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Still up after the whole banner was written to the closed pipe.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(reqwest::get(&jwks).await.unwrap().status(), 200);
 }
