@@ -1,17 +1,10 @@
 //! `cargo xtask dist`: the release build into dist/, and what it weighs.
 
-use std::process::Command;
-
 use anyhow::{Context, Result};
 
 use crate::cmd::{command, node_tools_dir, root, run_step, target_dir};
-use crate::setup::NIGHTLY;
+use crate::toolchain::{rebuilt_std, NIGHTLY};
 use crate::{setup, short_imports, sizes};
-
-/// The release wasm's target. Its standard library is rebuilt from source
-/// (`-Z build-std`), so the crates std depends on must be in the crate cache
-/// before the offline build: setup fetches them with [`rebuilt_std`].
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn run() -> Result<()> {
     setup::run()?;
@@ -153,16 +146,6 @@ fn minify_js_glue() -> Result<()> {
         std::fs::rename(&out, &js)?;
     }
     Ok(())
-}
-
-/// The pinned nightly and the build-std settings of the release wasm. Setup's
-/// `cargo fetch` of std's own dependencies goes through this too, so it
-/// resolves exactly the crates the offline build will ask for.
-pub fn rebuilt_std(command: &mut Command) -> &mut Command {
-    command
-        .env("RUSTUP_TOOLCHAIN", NIGHTLY)
-        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::cmd::{command, probe, root, run_step, target_dir};
-use crate::setup::{self, NIGHTLY};
+use crate::setup;
+use crate::toolchain::NIGHTLY;
 
 pub const TARGETS: [&str; 5] = ["jwt_token", "jwks", "callback", "config", "devstack_http"];
 

@@ -16,6 +16,7 @@ mod setup;
 mod short_imports;
 mod sizes;
 mod test;
+mod toolchain;
 
 use anyhow::{bail, Result};
 

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use crate::cmd::{
     command, node_tools_dir, probe, root, run_step, venv_bin, venv_dir, version_line,
 };
-use crate::dist::{rebuilt_std, WASM_TARGET};
+use crate::toolchain::{rebuilt_std, NIGHTLY, WASM_TARGET};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm packages: wasm-opt (binaryen) for Trunk, and aws-jwt-verify, the
@@ -36,10 +36,6 @@ const PYTHON_SDK_PACKAGES: [(&str, &str); 3] = [
 ];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The pinned nightly: it builds the shipped wasm (rebuilding the standard
-/// library for size, see `dist::build`) and runs cargo-fuzz. Everything else
-/// uses stable.
-pub const NIGHTLY: &str = "nightly-2026-05-20";
 
 pub fn run() -> Result<()> {
     println!("==> setup: checking tools");
