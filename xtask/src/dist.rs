@@ -48,12 +48,11 @@ pub fn build() -> Result<()> {
 /// mismatched pair. index.html and the glue name the pair by its stem.
 fn name_by_content() -> Result<()> {
     let dist = root().join("dist");
-    for entry in std::fs::read_dir(&dist)? {
-        let wasm_path = entry?.path();
-        let file = wasm_path.file_name().unwrap_or_default().to_string_lossy();
-        let Some(stem) = file.strip_suffix("_bg.wasm").map(str::to_owned) else {
-            continue;
-        };
+    // Listed before any rename: a directory read while its files are
+    // renamed may list a renamed pair again.
+    for stem in wasm_stems(&dist)? {
+        let wasm_path = dist.join(format!("{stem}_bg.wasm"));
+        let file = format!("{stem}_bg.wasm");
         let js_path = dist.join(format!("{stem}.js"));
         let wasm = std::fs::read(&wasm_path)?;
         let glue = std::fs::read_to_string(&js_path)?;
@@ -79,6 +78,20 @@ fn name_by_content() -> Result<()> {
     Ok(())
 }
 
+/// The stem of each wasm in `dist` (`{stem}_bg.wasm`, with its glue
+/// `{stem}.js`), sorted.
+fn wasm_stems(dist: &std::path::Path) -> Result<Vec<String>> {
+    let mut stems = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix("_bg.wasm") {
+            stems.push(stem.to_owned());
+        }
+    }
+    stems.sort();
+    Ok(stems)
+}
+
 /// `{name}-{16 hex digits of SHA-256 over the wasm, then the glue}`, from
 /// Trunk's `{name}-{hash}`.
 fn content_stem(stem: &str, wasm: &[u8], glue: &[u8]) -> Option<String> {
@@ -96,12 +109,9 @@ fn content_stem(stem: &str, wasm: &[u8], glue: &[u8]) -> Option<String> {
 /// renamed together to one or two letters (see [`crate::short_imports`]).
 fn shorten_import_names() -> Result<()> {
     let dist = root().join("dist");
-    for entry in std::fs::read_dir(&dist)? {
-        let wasm_path = entry?.path();
-        let file = wasm_path.file_name().unwrap_or_default().to_string_lossy();
-        let Some(stem) = file.strip_suffix("_bg.wasm") else {
-            continue;
-        };
+    for stem in wasm_stems(&dist)? {
+        let wasm_path = dist.join(format!("{stem}_bg.wasm"));
+        let file = format!("{stem}_bg.wasm");
         let js_path = dist.join(format!("{stem}.js"));
         let glue = std::fs::read_to_string(&js_path)?;
         let renamed = short_imports::rename(&std::fs::read(&wasm_path)?, &glue)
