@@ -2,7 +2,7 @@
 //! one a page leaves for the next page of the tab (sign-out leaves the app,
 //! so its outcome waits in sessionStorage across the trip to `/logout`).
 
-use gloo_storage::{SessionStorage, Storage};
+use crate::web::storage::{self, Area};
 
 /// A message to show after a full page load (sign-out leaves the app).
 const NOTICE_KEY: &str = "cognito-spa.notice";
@@ -53,15 +53,14 @@ impl Notice {
 
     /// The notice a previous page of this tab left, taken once.
     pub(super) fn take_kept() -> Option<Notice> {
-        let storage = SessionStorage::raw();
-        let stored = storage.get_item(NOTICE_KEY).ok()??;
-        let _ = storage.remove_item(NOTICE_KEY);
+        let stored = storage::session_text(NOTICE_KEY)?;
+        storage::remove(Area::Session, NOTICE_KEY);
         Notice::from_text(&stored)
     }
 
     /// Keeps the notice for the next page of this tab.
     pub(super) fn keep(&self) {
-        let _ = SessionStorage::raw().set_item(NOTICE_KEY, &self.to_text());
+        storage::set_session_text(NOTICE_KEY, &self.to_text());
     }
 }
 

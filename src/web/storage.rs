@@ -47,7 +47,8 @@ pub fn remove(area: Area, key: &str) {
     }
 }
 
-/// A text value of sessionStorage (the trace keeps its own plain format).
+/// A text value of sessionStorage, for values kept in a plain format of
+/// their own (the trace, the notice left for the next page).
 pub fn session_text(key: &str) -> Option<String> {
     SessionStorage::raw().get_item(key).ok().flatten()
 }
