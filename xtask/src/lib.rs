@@ -7,6 +7,7 @@
 
 mod bench;
 mod cmd;
+mod dead_classes;
 mod demo;
 pub mod deploy;
 mod dist;

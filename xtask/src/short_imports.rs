@@ -24,7 +24,7 @@ pub struct Renamed {
 /// The new module name.
 const MODULE: &str = "a";
 
-fn leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
+pub(crate) fn leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
     let mut value: u64 = 0;
     for shift in (0..35).step_by(7) {
         let byte = *bytes.get(*at).context("the wasm ends inside a number")?;
@@ -37,7 +37,7 @@ fn leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
     bail!("a number in the wasm is too long")
 }
 
-fn put_leb(out: &mut Vec<u8>, mut value: u32) {
+pub(crate) fn put_leb(out: &mut Vec<u8>, mut value: u32) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
@@ -49,7 +49,7 @@ fn put_leb(out: &mut Vec<u8>, mut value: u32) {
     }
 }
 
-fn name<'a>(bytes: &'a [u8], at: &mut usize) -> Result<&'a str> {
+pub(crate) fn name<'a>(bytes: &'a [u8], at: &mut usize) -> Result<&'a str> {
     let len = leb(bytes, at)? as usize;
     let text = bytes
         .get(*at..*at + len)
@@ -58,7 +58,7 @@ fn name<'a>(bytes: &'a [u8], at: &mut usize) -> Result<&'a str> {
     std::str::from_utf8(text).context("a name in the wasm is not UTF-8")
 }
 
-fn put_name(out: &mut Vec<u8>, text: &str) {
+pub(crate) fn put_name(out: &mut Vec<u8>, text: &str) {
     put_leb(out, text.len() as u32);
     out.extend_from_slice(text.as_bytes());
 }
@@ -81,7 +81,7 @@ pub fn short_name(mut index: usize) -> String {
 }
 
 /// The byte range of each section's body, by section id.
-fn sections(wasm: &[u8]) -> Result<Vec<(u8, std::ops::Range<usize>)>> {
+pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<(u8, std::ops::Range<usize>)>> {
     if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
         bail!("not a wasm module (version 1)");
     }
@@ -102,7 +102,7 @@ fn sections(wasm: &[u8]) -> Result<Vec<(u8, std::ops::Range<usize>)>> {
 
 /// Every whole word of `js` (ASCII letters, digits, `_` and `$`), with
 /// where it starts.
-fn words(js: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn words(js: &str) -> impl Iterator<Item = (usize, &str)> {
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let bytes = js.as_bytes();
     let mut at = 0;
