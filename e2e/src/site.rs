@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use xtask::deploy::files;
 
 struct Served {
     dir: PathBuf,
@@ -144,21 +145,16 @@ async fn serve(State(served): State<Arc<Served>>, uri: Uri) -> Response {
     }
 }
 
+/// The Content-Type and Cache-Control a deploy gives the object
+/// (xtask/src/deploy/files.rs): files named by their content are cached for
+/// a year, index.html and the rest are revalidated. A page load in a test
+/// or the bench then reuses what a real visitor's browser would reuse (the
+/// wasm on `/callback` after the visit to `/`).
 fn file_response(name: &str, bytes: Vec<u8>) -> Response {
-    let content_type = match name.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        _ => "application/octet-stream",
-    };
     (
         [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, files::content_type(name)),
+            (header::CACHE_CONTROL, files::cache_control(name)),
         ],
         Body::from(bytes),
     )
