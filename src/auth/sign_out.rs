@@ -51,7 +51,12 @@ impl Auth {
             let revocation = match refresh_token {
                 Some(token) => match within(REVOKE_LIMIT_MS, revoke(&config, &token)).await {
                     Some(answer) => Revocation::Answered(answer),
-                    None => Revocation::TimedOut,
+                    None => {
+                        trace::unanswered(
+                            "No answer within 4 s: sign-out went on to the hosted UI's /logout without it.",
+                        );
+                        Revocation::TimedOut
+                    }
                 },
                 None => Revocation::NotNeeded,
             };

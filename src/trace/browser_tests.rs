@@ -3,7 +3,7 @@
 
 use wasm_bindgen_test::*;
 
-use super::{begin, decode, finish, params, record, start_new, step, steps, TRACE_KEY};
+use super::{begin, decode, finish, params, record, start_new, step, steps, unanswered, TRACE_KEY};
 use crate::web::storage::session_text;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -47,5 +47,21 @@ fn steps_are_stored_masked_and_a_sign_out_keeps_only_its_own() {
     record("logout", "sent", "GET", "https://h/logout", Vec::new());
     let kinds: Vec<String> = steps().into_iter().map(|s| s.kind).collect();
     assert_eq!(kinds, ["revoke", "logout"]);
+    start_new(false);
+}
+
+#[wasm_bindgen_test]
+fn a_request_left_without_its_answer_says_so() {
+    start_new(false);
+    let revoke = begin("revoke", "POST", "https://h/oauth2/revoke", Vec::new());
+    record("verify", "ok", "", "", Vec::new());
+    unanswered("no answer within 4 s");
+    let revoke = step(revoke).unwrap();
+    assert_eq!(revoke.status, "network-error");
+    let notes: Vec<&str> = revoke.rows('n').map(|r| r.value.as_str()).collect();
+    assert_eq!(notes, ["no answer within 4 s"]);
+    // A step that had its answer keeps it.
+    let kept: Vec<String> = steps().into_iter().map(|s| s.status).collect();
+    assert_eq!(kept, ["network-error", "ok"]);
     start_new(false);
 }

@@ -241,6 +241,19 @@ pub fn finish(id: u32, status: &str, rows: Vec<Row>) {
     });
 }
 
+/// Closes every step still waiting for its answer, with `note` saying
+/// why: the page is about to leave (sign-out's revoke ran out of time), so
+/// no answer will come to it. `network-error` is the contract's word for a
+/// request without an answer; `pending` would claim one may still come.
+pub fn unanswered(note: &str) {
+    update(|steps| {
+        for step in steps.iter_mut().filter(|s| s.status == "pending") {
+            step.status = "network-error".to_owned();
+            step.rows.push(Row::new('n', "note", note));
+        }
+    });
+}
+
 /// A step complete at once: a navigation, a callback, a verification.
 pub fn record(kind: &str, status: &str, method: &str, url: &str, rows: Vec<Row>) {
     let id = begin(kind, method, url, rows);
