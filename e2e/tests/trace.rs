@@ -333,6 +333,22 @@ async fn refresh_userinfo_book_and_sign_out_are_traced_and_replay_with_curl() {
         .await
         .unwrap()
         .expect("the console's copy-curl has data-curl");
+    // A click says how the copy went, whether the browser allowed it or not.
+    b.css("[data-testid=book-console] [data-testid=copy-curl]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let said = b
+        .css("[data-testid=book-console] [data-testid=copy-curl] + [role=status]:not(:empty)")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said == "Copied. Set the $PLACEHOLDERS first." || said.starts_with("Could not copy: "),
+        "{said}"
+    );
     open_trace(&stack).await;
     expect_steps(&stack, AFTER_REFRESH_AND_BOOK).await;
 

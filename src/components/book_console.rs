@@ -223,16 +223,23 @@ fn Answer(answer: LastAnswer) -> impl IntoView {
             <pre data-testid="book-body">{body}</pre>
             // The command is in `data-curl`; /trace shows it in full.
             {curl.map(|command| {
-                let copied = command.clone();
+                let text = command.clone();
+                let copied = RwSignal::new(None::<Result<(), String>>);
                 view! {
                     <div class="actions">
                         <button type="button" data-testid="copy-curl" data-curl=command
                             on:click=move |_| {
-                                let text = copied.clone();
+                                let text = text.clone();
                                 spawn_local(async move {
-                                    let _ = copy_text(&text).await;
+                                    copied.try_set(Some(copy_text(&text).await));
                                 });
                             }>"Copy as curl"</button>
+                        <span role="status" class="hint">
+                            {move || copied.get().map(|result| match result {
+                                Ok(()) => "Copied. Set the $PLACEHOLDERS first.".to_owned(),
+                                Err(e) => format!("Could not copy: {e}"),
+                            })}
+                        </span>
                     </div>
                 }
             })}
