@@ -173,21 +173,12 @@ fn without_exports(wasm: &[u8], names: &[String]) -> Result<(Vec<u8>, Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::short_imports::test_module;
 
     /// A module that exports the functions `exports` (all of type 0).
     fn module(exports: &[&str]) -> Vec<u8> {
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        wasm.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
-        let mut section = Vec::new();
-        put_leb(&mut section, exports.len() as u32);
-        for (index, export) in exports.iter().enumerate() {
-            put_name(&mut section, export);
-            section.extend_from_slice(&[0, index as u8]);
-        }
-        wasm.push(7);
-        put_leb(&mut wasm, section.len() as u32);
-        wasm.extend_from_slice(&section);
-        wasm
+        let numbered: Vec<(&str, u8)> = exports.iter().copied().zip(0..).collect();
+        test_module(&[], &numbered)
     }
 
     /// A class as wasm-bindgen writes it, with a registry and `extra` in
@@ -221,18 +212,10 @@ mod tests {
             format!("let wasm;\n{kept}\nfunction start() {{ return Kept.__wrap(wasm.main()); }}\n")
         );
         // The other exports keep their indices: only entries are removed.
-        let mut expected = b"\0asm\x01\0\0\0".to_vec();
-        expected.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
-        let mut section = Vec::new();
-        put_leb(&mut section, 2);
-        put_name(&mut section, "main");
-        section.extend_from_slice(&[0, 2]);
-        put_name(&mut section, "kept_pull");
-        section.extend_from_slice(&[0, 3]);
-        expected.push(7);
-        put_leb(&mut expected, section.len() as u32);
-        expected.extend_from_slice(&section);
-        assert_eq!(dropped.wasm, expected);
+        assert_eq!(
+            dropped.wasm,
+            test_module(&[], &[("main", 2), ("kept_pull", 3)])
+        );
     }
 
     #[test]

@@ -266,6 +266,38 @@ pub fn rewrite_glue(js: &str, renamed: &Renamed) -> Result<String> {
     Ok(out)
 }
 
+/// A module importing functions of type 0 and exporting the functions
+/// `(name, index)`, with a type section first and a custom section last:
+/// what the tests of the wasm rewrites start from.
+#[cfg(test)]
+pub(crate) fn test_module(imports: &[(&str, &str)], exports: &[(&str, u8)]) -> Vec<u8> {
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
+    let mut section = Vec::new();
+    put_leb(&mut section, imports.len() as u32);
+    for (from, field) in imports {
+        put_name(&mut section, from);
+        put_name(&mut section, field);
+        section.extend_from_slice(&[0, 0]);
+    }
+    wasm.push(2);
+    put_leb(&mut wasm, section.len() as u32);
+    wasm.extend_from_slice(&section);
+    if !exports.is_empty() {
+        let mut section = Vec::new();
+        put_leb(&mut section, exports.len() as u32);
+        for (export, index) in exports {
+            put_name(&mut section, export);
+            section.extend_from_slice(&[0, *index]);
+        }
+        wasm.push(7);
+        put_leb(&mut wasm, section.len() as u32);
+        wasm.extend_from_slice(&section);
+    }
+    wasm.extend_from_slice(&[0, 4, 3, b'x', b'y', b'z']);
+    wasm
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,31 +305,8 @@ mod tests {
     /// A module importing functions of type 0 and exporting functions 0..,
     /// with a type section first and a custom section last.
     fn module(imports: &[(&str, &str)], exports: &[&str]) -> Vec<u8> {
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        wasm.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
-        let mut section = Vec::new();
-        put_leb(&mut section, imports.len() as u32);
-        for (from, field) in imports {
-            put_name(&mut section, from);
-            put_name(&mut section, field);
-            section.extend_from_slice(&[0, 0]);
-        }
-        wasm.push(2);
-        put_leb(&mut wasm, section.len() as u32);
-        wasm.extend_from_slice(&section);
-        if !exports.is_empty() {
-            let mut section = Vec::new();
-            put_leb(&mut section, exports.len() as u32);
-            for (index, export) in exports.iter().enumerate() {
-                put_name(&mut section, export);
-                section.extend_from_slice(&[0, index as u8]);
-            }
-            wasm.push(7);
-            put_leb(&mut wasm, section.len() as u32);
-            wasm.extend_from_slice(&section);
-        }
-        wasm.extend_from_slice(&[0, 4, 3, b'x', b'y', b'z']);
-        wasm
+        let numbered: Vec<(&str, u8)> = exports.iter().copied().zip(0..).collect();
+        test_module(imports, &numbered)
     }
 
     const NOW: &str = "__wbg_now_0123456789abcdef";
