@@ -2,8 +2,6 @@
 //! the query (code flow), the tokens in the fragment (implicit), or an IdP
 //! error in either (Cognito documents the query even for implicit).
 
-use std::collections::HashMap;
-
 use super::secret::Secret;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -109,17 +107,33 @@ pub fn parse_callback(query: &str, fragment: &str) -> Result<CallbackParams, Cal
     }
 }
 
-fn params(text: &str) -> Result<HashMap<String, String>, CallbackParseError> {
-    let mut map = HashMap::new();
+/// The parameters of a query or fragment, each name once. A list, not a
+/// hash map: a callback has a handful, and the app links no hash map of
+/// its own for them (hashbrown's code for `String` keys was 2 KB of wasm).
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+fn params(text: &str) -> Result<Params, CallbackParseError> {
+    let mut params = Params(Vec::new());
     for (name, value) in form_urlencoded::parse(text.as_bytes()) {
         if name.is_empty() {
             continue;
         }
-        if map.insert(name.to_string(), value.into_owned()).is_some() {
+        if params.contains_key(&name) {
             return Err(CallbackParseError::Repeated(name.into_owned()));
         }
+        params.0.push((name.into_owned(), value.into_owned()));
     }
-    Ok(map)
+    Ok(params)
 }
 
 #[cfg(test)]
