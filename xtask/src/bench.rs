@@ -43,7 +43,7 @@ pub fn run() -> Result<()> {
         command("cargo").args(["build", "--quiet", "-p", "bench"]),
     )?;
     let target = target_dir();
-    println!("\n==> measuring (about 5 minutes)");
+    println!("\n==> measuring (about 6 minutes)");
     let output = command(target.join("debug").join("bench"))
         .env("DEVSTACK_BIN", target.join("bench-server").join("devstack"))
         .env("COGNITO_SPA_DIST", root().join("dist"))

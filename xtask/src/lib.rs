@@ -32,7 +32,7 @@ usage: cargo xtask <command>
           unit and HTTP tests, wasm-bindgen tests and browser end-to-end tests
   dist    setup, then a release build into dist/ and a size table per file
   bench   setup, then measure bytes, cold load, sign-in, in-browser verification and
-          devstack /book throughput against a plain-JavaScript baseline (about 5 minutes);
+          devstack /book throughput against a plain-JavaScript baseline (about 6 minutes);
           writes bench/results.md and bench/results.json
   fuzz    run each cargo-fuzz target (JWT, JWKS, callback URL, config.json, devstack
           forms and queries) for 30 s on nightly (--seconds N, or name targets),
