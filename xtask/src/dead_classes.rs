@@ -14,9 +14,8 @@
 
 use anyhow::{bail, Result};
 
-use crate::short_imports::{
-    leb as read_leb, name as read_name, put_leb, put_name, sections, words,
-};
+use crate::short_imports::words;
+use crate::wasm_module::{leb as read_leb, name as read_name, put_leb, put_name, sections};
 
 /// What dropping the dead classes did.
 #[derive(Debug, PartialEq, Eq)]
@@ -173,7 +172,7 @@ fn without_exports(wasm: &[u8], names: &[String]) -> Result<(Vec<u8>, Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::short_imports::test_module;
+    use crate::wasm_module::test_module;
 
     /// A module that exports the functions `exports` (all of type 0).
     fn module(exports: &[&str]) -> Vec<u8> {

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 
 use crate::cmd::{command, node_tools_dir, root, run_step, target_dir};
 use crate::toolchain::{rebuilt_std, NIGHTLY};
-use crate::{dead_classes, setup, short_imports, sizes};
+use crate::{dead_classes, setup, short_imports, sizes, wasm_module};
 
 pub fn run() -> Result<()> {
     setup::run()?;
@@ -171,72 +171,13 @@ fn check_low_memory_unused() -> Result<()> {
     let dist = root().join("dist");
     for stem in wasm_stems(&dist)? {
         let wasm = std::fs::read(dist.join(format!("{stem}_bg.wasm")))?;
-        let lowest = lowest_data_address(&wasm)?;
+        let lowest = wasm_module::lowest_data_address(&wasm)?;
         anyhow::ensure!(
             lowest.is_none_or(|at| at >= 1024),
             "{stem}_bg.wasm has data at address {lowest:?}, below the 1 KB that index.html tells wasm-opt is unused (--low-memory-unused)"
         );
     }
     Ok(())
-}
-
-/// The lowest address an active data segment of the memory starts at.
-fn lowest_data_address(wasm: &[u8]) -> Result<Option<u32>> {
-    let mut lowest = None::<u32>;
-    for (id, range) in short_imports::sections(wasm)? {
-        if id != 11 {
-            continue;
-        }
-        let body = &wasm[range];
-        let mut at = 0;
-        let count = short_imports::leb(body, &mut at)?;
-        for _ in 0..count {
-            let kind = short_imports::leb(body, &mut at)?;
-            if kind == 1 {
-                // Passive: copied where the code says, not placed at start.
-                let len = short_imports::leb(body, &mut at)? as usize;
-                at += len;
-                continue;
-            }
-            if kind == 2 {
-                short_imports::leb(body, &mut at)?;
-            }
-            anyhow::ensure!(
-                body.get(at) == Some(&0x41),
-                "a data segment's offset is not an i32.const"
-            );
-            at += 1;
-            let offset = signed_leb(body, &mut at)?;
-            anyhow::ensure!(
-                body.get(at) == Some(&0x0b),
-                "a data segment's offset has more than one instruction"
-            );
-            at += 1;
-            let len = short_imports::leb(body, &mut at)? as usize;
-            at += len;
-            let offset = u32::try_from(offset).unwrap_or(0);
-            lowest = Some(lowest.map_or(offset, |l| l.min(offset)));
-        }
-    }
-    Ok(lowest)
-}
-
-fn signed_leb(bytes: &[u8], at: &mut usize) -> Result<i64> {
-    let mut value: i64 = 0;
-    let mut shift = 0;
-    loop {
-        let byte = *bytes.get(*at).context("the wasm ends inside a number")?;
-        *at += 1;
-        value |= i64::from(byte & 0x7f) << shift;
-        shift += 7;
-        if byte & 0x80 == 0 {
-            if shift < 64 && byte & 0x40 != 0 {
-                value |= -1 << shift;
-            }
-            return Ok(value);
-        }
-        anyhow::ensure!(shift < 35, "a number in the wasm is too long");
-    }
 }
 
 /// The release wasm's imports and exports and the glue's names for them,
@@ -295,45 +236,6 @@ fn minify_js_glue() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A module with one memory and active data segments at `offsets`.
-    fn with_data(offsets: &[i32]) -> Vec<u8> {
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        let mut section = vec![offsets.len() as u8];
-        for offset in offsets {
-            section.extend_from_slice(&[0, 0x41]);
-            let mut value = *offset;
-            loop {
-                let byte = (value & 0x7f) as u8;
-                value >>= 7;
-                let done = (value == 0 && byte & 0x40 == 0) || (value == -1 && byte & 0x40 != 0);
-                section.push(if done { byte } else { byte | 0x80 });
-                if done {
-                    break;
-                }
-            }
-            section.extend_from_slice(&[0x0b, 2, b'h', b'i']);
-        }
-        wasm.push(11);
-        wasm.push(section.len() as u8);
-        wasm.extend_from_slice(&section);
-        wasm
-    }
-
-    #[test]
-    fn the_lowest_data_address_is_read_from_the_segments() {
-        assert_eq!(
-            lowest_data_address(&with_data(&[1_048_576, 1_098_528])).unwrap(),
-            Some(1_048_576)
-        );
-        assert_eq!(
-            lowest_data_address(&with_data(&[4096, 16])).unwrap(),
-            Some(16)
-        );
-        assert_eq!(lowest_data_address(&with_data(&[])).unwrap(), None);
-        assert_eq!(lowest_data_address(b"\0asm\x01\0\0\0").unwrap(), None);
-    }
-
     #[test]
     fn the_pair_is_named_after_both_files_bytes() {
         let name = content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm", b"glue").unwrap();

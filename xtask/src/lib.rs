@@ -18,6 +18,7 @@ mod short_imports;
 mod sizes;
 mod test;
 mod toolchain;
+mod wasm_module;
 
 use anyhow::{bail, Result};
 

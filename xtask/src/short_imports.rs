@@ -10,6 +10,8 @@
 
 use anyhow::{bail, Context, Result};
 
+use crate::wasm_module::{leb, name, put_leb, put_name, sections};
+
 /// What renaming the imports of one wasm module did.
 pub struct Renamed {
     pub wasm: Vec<u8>,
@@ -23,45 +25,6 @@ pub struct Renamed {
 
 /// The new module name.
 const MODULE: &str = "a";
-
-pub(crate) fn leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
-    let mut value: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at).context("the wasm ends inside a number")?;
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return u32::try_from(value).context("a number in the wasm is too large");
-        }
-    }
-    bail!("a number in the wasm is too long")
-}
-
-pub(crate) fn put_leb(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-pub(crate) fn name<'a>(bytes: &'a [u8], at: &mut usize) -> Result<&'a str> {
-    let len = leb(bytes, at)? as usize;
-    let text = bytes
-        .get(*at..*at + len)
-        .context("the wasm ends inside a name")?;
-    *at += len;
-    std::str::from_utf8(text).context("a name in the wasm is not UTF-8")
-}
-
-pub(crate) fn put_name(out: &mut Vec<u8>, text: &str) {
-    put_leb(out, text.len() as u32);
-    out.extend_from_slice(text.as_bytes());
-}
 
 /// `a`..`z`, `A`..`Z`, then `aa`, `ab`…: valid JS property names, none of
 /// them `__proto__` or any other name with a meaning in an object literal.
@@ -78,26 +41,6 @@ pub fn short_name(mut index: usize) -> String {
     }
     name.reverse();
     String::from_utf8(name).expect("ASCII letters")
-}
-
-/// The byte range of each section's body, by section id.
-pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<(u8, std::ops::Range<usize>)>> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        bail!("not a wasm module (version 1)");
-    }
-    let mut found = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = leb(wasm, &mut at)? as usize;
-        if at + size > wasm.len() {
-            bail!("a section runs past the end of the wasm");
-        }
-        found.push((id, at..at + size));
-        at += size;
-    }
-    Ok(found)
 }
 
 /// Every whole word of `js` (ASCII letters, digits, `_` and `$`), with
@@ -266,41 +209,10 @@ pub fn rewrite_glue(js: &str, renamed: &Renamed) -> Result<String> {
     Ok(out)
 }
 
-/// A module importing functions of type 0 and exporting the functions
-/// `(name, index)`, with a type section first and a custom section last:
-/// what the tests of the wasm rewrites start from.
-#[cfg(test)]
-pub(crate) fn test_module(imports: &[(&str, &str)], exports: &[(&str, u8)]) -> Vec<u8> {
-    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-    wasm.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
-    let mut section = Vec::new();
-    put_leb(&mut section, imports.len() as u32);
-    for (from, field) in imports {
-        put_name(&mut section, from);
-        put_name(&mut section, field);
-        section.extend_from_slice(&[0, 0]);
-    }
-    wasm.push(2);
-    put_leb(&mut wasm, section.len() as u32);
-    wasm.extend_from_slice(&section);
-    if !exports.is_empty() {
-        let mut section = Vec::new();
-        put_leb(&mut section, exports.len() as u32);
-        for (export, index) in exports {
-            put_name(&mut section, export);
-            section.extend_from_slice(&[0, *index]);
-        }
-        wasm.push(7);
-        put_leb(&mut wasm, section.len() as u32);
-        wasm.extend_from_slice(&section);
-    }
-    wasm.extend_from_slice(&[0, 4, 3, b'x', b'y', b'z']);
-    wasm
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wasm_module::test_module;
 
     /// A module importing functions of type 0 and exporting functions 0..,
     /// with a type section first and a custom section last.
