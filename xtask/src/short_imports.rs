@@ -64,10 +64,12 @@ pub(crate) fn words(js: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Renames the imports of `wasm` (all function imports from one module,
-/// as wasm-bindgen emits them), and those of its exports that `js` only
-/// reads as `wasm.NAME`.
-pub fn rename(wasm: &[u8], js: &str) -> Result<Renamed> {
+/// Renames the imports of `wasm` from wasm-bindgen's module (all of them
+/// functions), and those of its exports that `js` only reads as
+/// `wasm.NAME`. `other_js` is the rest of the JS that reads the module's
+/// exports (the chunk loader): what it names keeps its name. Imports from
+/// other modules (the loader's) keep theirs too.
+pub fn rename(wasm: &[u8], js: &str, other_js: &str) -> Result<Renamed> {
     let found = sections(wasm)?;
     let body = |id: u8| {
         found
@@ -83,9 +85,21 @@ pub fn rename(wasm: &[u8], js: &str) -> Result<Renamed> {
     put_leb(&mut import_section, count);
     let mut module = None::<String>;
     let mut names = Vec::new();
-    for index in 0..count as usize {
+    for _ in 0..count {
         let from = name(imports, &mut pos)?;
         let old = name(imports, &mut pos)?.to_owned();
+        let desc_start = pos;
+        if imports.get(pos) != Some(&0) {
+            bail!("import {old} is not a function; expected only functions");
+        }
+        pos += 1;
+        leb(imports, &mut pos)?;
+        if !from.ends_with("_bg.js") {
+            put_name(&mut import_section, from);
+            put_name(&mut import_section, &old);
+            import_section.extend_from_slice(&imports[desc_start..pos]);
+            continue;
+        }
         match &module {
             None => module = Some(from.to_owned()),
             Some(m) if m != from => {
@@ -93,13 +107,7 @@ pub fn rename(wasm: &[u8], js: &str) -> Result<Renamed> {
             }
             Some(_) => {}
         }
-        let desc_start = pos;
-        if imports.get(pos) != Some(&0) {
-            bail!("import {old} is not a function; expected only functions");
-        }
-        pos += 1;
-        leb(imports, &mut pos)?;
-        let new = short_name(index);
+        let new = short_name(names.len());
         put_name(&mut import_section, MODULE);
         put_name(&mut import_section, &new);
         import_section.extend_from_slice(&imports[desc_start..pos]);
@@ -117,6 +125,9 @@ pub fn rename(wasm: &[u8], js: &str) -> Result<Renamed> {
         if js[..start].ends_with("wasm.") {
             entry.1 += 1;
         }
+    }
+    for (_, word) in words(other_js) {
+        uses.entry(word).or_default().0 += 1;
     }
     let mut export_section = Vec::new();
     let mut exports = Vec::new();
@@ -227,7 +238,7 @@ mod tests {
     #[test]
     fn imports_get_short_names_and_the_rest_of_the_wasm_stays() {
         let wasm = module(&[("./app_bg.js", NOW), ("./app_bg.js", THROW)], &[]);
-        let renamed = rename(&wasm, "").unwrap();
+        let renamed = rename(&wasm, "", "").unwrap();
         assert_eq!(renamed.module, "./app_bg.js");
         assert_eq!(
             renamed.names,
@@ -247,7 +258,7 @@ mod tests {
         );
         let js =
             "let wasm;wasm.memory.buffer;wasm.__wbindgen_start();wasm.free(1);function free(){}";
-        let renamed = rename(&wasm, js).unwrap();
+        let renamed = rename(&wasm, js, "").unwrap();
         // `free` is also a function of the glue's own: kept.
         assert_eq!(
             renamed.exports,
@@ -269,6 +280,38 @@ mod tests {
     }
 
     #[test]
+    fn the_chunk_loaders_imports_and_names_stay() {
+        const LOAD: &str = "__wasm_split_load_profile";
+        let wasm = module(
+            &[
+                ("./app_bg.js", NOW),
+                ("./__wasm_split.js", LOAD),
+                ("./app_bg.js", THROW),
+            ],
+            &["memory", "__wasm_split_shared0", "main"],
+        );
+        let js = "wasm.memory.buffer;wasm.__wasm_split_shared0;wasm.main();";
+        let loader = "const { __wasm_split_shared0, memory } = initSync(undefined, undefined);";
+        let renamed = rename(&wasm, js, loader).unwrap();
+        assert_eq!(renamed.module, "./app_bg.js");
+        assert_eq!(
+            renamed.names,
+            [
+                (NOW.to_owned(), "a".to_owned()),
+                (THROW.to_owned(), "b".to_owned())
+            ]
+        );
+        assert_eq!(renamed.exports, [("main".to_owned(), "_a".to_owned())]);
+        assert_eq!(
+            renamed.wasm,
+            module(
+                &[("a", "a"), ("./__wasm_split.js", LOAD), ("a", "b")],
+                &["memory", "__wasm_split_shared0", "_a"]
+            )
+        );
+    }
+
+    #[test]
     fn names_are_letters_then_pairs() {
         let names: Vec<_> = [0, 25, 26, 51, 52, 53, 52 + 52 * 52 - 1]
             .map(short_name)
@@ -281,7 +324,7 @@ mod tests {
     fn the_glue_gets_the_same_names() {
         let second = format!("{NOW}1");
         let wasm = module(&[("./app_bg.js", NOW), ("./app_bg.js", &second)], &[]);
-        let renamed = rename(&wasm, "").unwrap();
+        let renamed = rename(&wasm, "", "").unwrap();
         let js = format!(
             r#"const i={{{NOW}:function(){{return Date.now()}},{second}(){{}}}};const m={{"./app_bg.js":i}};"#
         );
@@ -299,12 +342,12 @@ mod tests {
 
     #[test]
     fn modules_that_are_not_wasm_bindgens_are_refused() {
-        assert!(rename(b"not wasm", "").is_err());
-        let two = module(&[("./a.js", "x"), ("./b.js", "y")], &[]);
-        assert!(rename(&two, "").is_err());
+        assert!(rename(b"not wasm", "", "").is_err());
+        let two = module(&[("./a_bg.js", "x"), ("./b_bg.js", "y")], &[]);
+        assert!(rename(&two, "", "").is_err());
         let mut global = module(&[("./a.js", "x")], &[]);
         let kind = global.len() - 6 - 2;
         global[kind] = 3;
-        assert!(rename(&global, "").is_err());
+        assert!(rename(&global, "", "").is_err());
     }
 }
