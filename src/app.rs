@@ -5,11 +5,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::Auth;
+use crate::chunks::lazy_page;
 use crate::components::nav::NavBar;
 use crate::config::{provide_config, Config};
 use crate::pages::{
-    callback::CallbackPage, home::HomePage, not_found::NotFound, profile::ProfilePage,
-    trace::TracePage,
+    callback::CallbackPage, home::HomePage, not_found::NotFound, profile::profile_page,
+    trace::trace_page,
 };
 
 #[component]
@@ -22,9 +23,9 @@ pub fn App(config: Config) -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/profile") view=|| lazy_page(profile_page()) />
                     <Route path=path!("/callback") view=CallbackPage />
-                    <Route path=path!("/trace") view=TracePage />
+                    <Route path=path!("/trace") view=|| lazy_page(trace_page()) />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -6,6 +6,7 @@ mod app;
 pub mod auth;
 pub mod book;
 mod boot;
+mod chunks;
 mod components;
 pub mod explain;
 mod pages;

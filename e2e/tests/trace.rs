@@ -596,3 +596,34 @@ async fn screenshot() {
     b.screenshot(&dir.join("trace.png")).await;
     stack.close().await;
 }
+
+/// The release build's chunk of `page` in dist/ (`{name}-split_{page}-{hash}.wasm`).
+fn chunk_of(page: &str) -> String {
+    let marker = format!("-split_{page}-");
+    std::fs::read_dir(e2e::dist_dir())
+        .expect("read dist/")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.contains(&marker) && name.ends_with(".wasm"))
+        .unwrap_or_else(|| {
+            panic!("dist/ has no chunk for {page}: was it built by cargo xtask dist?")
+        })
+}
+
+/// /trace's code is a chunk fetched when the page first opens. When that
+/// fetch fails (a redeploy removed it, the network dropped), the page says
+/// so instead of staying blank, and the rest of the app keeps working.
+#[tokio::test]
+async fn a_page_whose_chunk_cannot_load_says_so() {
+    let stack = Stack::start().await;
+    stack.site.remove_file(&format!("/{}", chunk_of("trace")));
+    stack.sign_in("code").await;
+    let b = &stack.browser;
+    b.css("nav a[href='/trace']").await.click().await.unwrap();
+    let notice = b.testid_text("chunk-error").await;
+    assert!(notice.contains("could not be loaded"), "{notice}");
+    assert!(!b.has("[data-testid=trace]").await);
+    // The app still routes and still holds the session.
+    b.css("nav a[href='/profile']").await.click().await.unwrap();
+    stack.wait_signed_in().await;
+}

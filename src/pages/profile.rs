@@ -19,8 +19,16 @@ use crate::components::report::VerificationReport;
 use crate::components::session_summary::SessionSummary;
 use crate::components::userinfo::UserInfoPanel;
 
+crate::chunks::split_view!(
+    profile,
+    preload = preload_profile,
+    pub fn profile_page() {
+        view! { <ProfilePage /> }.into_any()
+    }
+);
+
 #[component]
-pub fn ProfilePage() -> impl IntoView {
+fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
     let flow = config.response_type;

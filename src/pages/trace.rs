@@ -160,8 +160,15 @@ fn step_html(step: &Step, help: Option<&Value>, revealed: Option<(&str, &str)>) 
     out
 }
 
+crate::chunks::split_view!(
+    trace,
+    pub fn trace_page() {
+        view! { <TracePage /> }.into_any()
+    }
+);
+
 #[component]
-pub fn TracePage() -> impl IntoView {
+fn TracePage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
     let help = RwSignal::new(None::<Result<(), String>>);

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 
 use crate::cmd::{command, node_tools_dir, root, run_step, target_dir};
 use crate::toolchain::{rebuilt_std, NIGHTLY};
-use crate::{dead_classes, setup, short_imports, sizes, wasm_module};
+use crate::{dead_classes, setup, short_imports, sizes, split, wasm_module};
 
 pub fn run() -> Result<()> {
     setup::run()?;
@@ -33,8 +33,15 @@ pub fn build() -> Result<()> {
             .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
             // Replaces the wasm32 rustflags of .cargo/config.toml, so it
             // repeats erase_components.
-            .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"),
+            // split_wasm: the pages' split points (src/chunks.rs); the
+            // splitter reads the relocations to know what each function uses.
+            .env(
+                "RUSTFLAGS",
+                "--cfg erase_components --cfg split_wasm -Zlocation-detail=none -C link-arg=--emit-relocs",
+            ),
     )?;
+    let dist = root().join("dist");
+    split::split_into(&dist, &the_stem(&dist)?, &wasm_opt_args()?)?;
     drop_dead_classes()?;
     check_low_memory_unused()?;
     shorten_import_names()?;
@@ -42,42 +49,128 @@ pub fn build() -> Result<()> {
     name_by_content()
 }
 
-/// Renames the wasm and its JS glue after what they hold now. Trunk names
-/// them by a hash of what it built, but the two steps above change both
-/// files afterwards: a change of terser or of the renaming alone would
-/// ship new bytes under names that CloudFront and browsers cache for a
-/// year, and a browser holding one old file of the pair would load a
-/// mismatched pair. index.html and the glue name the pair by its stem.
+/// Renames the wasm, its JS glue, the chunk loader and the chunks after
+/// what they hold now. Trunk names the pair by a hash of what it built, but
+/// the steps above change every file afterwards: a change of terser or of
+/// the renaming alone would ship new bytes under names that CloudFront and
+/// browsers cache for a year, and a browser holding one old file of the set
+/// would load a mismatched set. One hash names the whole set, since the
+/// glue and the loader import each other and the loader names the chunks.
 fn name_by_content() -> Result<()> {
     let dist = root().join("dist");
-    // Listed before any rename: a directory read while its files are
-    // renamed may list a renamed pair again.
-    for stem in wasm_stems(&dist)? {
-        let wasm_path = dist.join(format!("{stem}_bg.wasm"));
-        let file = format!("{stem}_bg.wasm");
-        let js_path = dist.join(format!("{stem}.js"));
-        let wasm = std::fs::read(&wasm_path)?;
-        let glue = std::fs::read_to_string(&js_path)?;
-        let new_stem = content_stem(&stem, &wasm, glue.as_bytes())
-            .with_context(|| format!("{file} is not named {{name}}-{{hash}}_bg.wasm"))?;
-        std::fs::write(
-            dist.join(format!("{new_stem}.js")),
-            glue.replace(&stem, &new_stem),
-        )?;
-        std::fs::rename(&wasm_path, dist.join(format!("{new_stem}_bg.wasm")))?;
-        if new_stem != stem {
-            std::fs::remove_file(&js_path)?;
-        }
-        let index_path = dist.join("index.html");
-        let index = std::fs::read_to_string(&index_path)?;
-        anyhow::ensure!(
-            index.contains(&stem),
-            "dist/index.html does not name {stem}"
-        );
-        std::fs::write(&index_path, index.replace(&stem, &new_stem))?;
-        println!("    {stem} is now {new_stem}, after its final bytes");
+    let stem = the_stem(&dist)?;
+    let wasm_path = dist.join(format!("{stem}_bg.wasm"));
+    let js_path = dist.join(format!("{stem}.js"));
+    let loader_path = dist.join(split::LOADER);
+    let chunks = chunk_files(&dist)?;
+    let mut bytes = vec![std::fs::read(&wasm_path)?, std::fs::read(&js_path)?];
+    bytes.push(std::fs::read(&loader_path)?);
+    for chunk in &chunks {
+        bytes.push(std::fs::read(dist.join(chunk))?);
     }
+    let (name, hash) = content_hash(&stem, &bytes)
+        .with_context(|| format!("{stem}_bg.wasm is not named {{name}}-{{hash}}_bg.wasm"))?;
+    let new_stem = format!("{name}-{hash}");
+    let new_loader = format!("{name}-split-{hash}.js");
+
+    let mut loader = std::fs::read_to_string(&loader_path)?;
+    for chunk in &chunks {
+        let chunk_stem = chunk.strip_suffix(".wasm").unwrap_or(chunk);
+        let new_chunk = format!("{name}-{chunk_stem}-{hash}.wasm");
+        let old_url = format!("./{chunk}");
+        anyhow::ensure!(
+            loader.contains(&old_url),
+            "the chunk loader does not fetch {old_url}"
+        );
+        loader = loader.replace(&old_url, &format!("./{new_chunk}"));
+        std::fs::rename(dist.join(chunk), dist.join(&new_chunk))?;
+    }
+    let loader = replace_once(
+        &loader,
+        &format!("./{stem}.js"),
+        &format!("./{new_stem}.js"),
+    )
+    .context("the chunk loader does not import the glue")?;
+    std::fs::write(dist.join(&new_loader), loader)?;
+    std::fs::remove_file(&loader_path)?;
+
+    let glue = std::fs::read_to_string(&js_path)?;
+    let glue = import_from(
+        &glue,
+        &format!("./{}", split::LOADER),
+        &format!("./{new_loader}"),
+    )
+    .context("the glue does not import the chunk loader")?
+    .replace(&stem, &new_stem);
+    std::fs::write(dist.join(format!("{new_stem}.js")), glue)?;
+    std::fs::rename(&wasm_path, dist.join(format!("{new_stem}_bg.wasm")))?;
+    if new_stem != stem {
+        std::fs::remove_file(&js_path)?;
+    }
+
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path)?;
+    anyhow::ensure!(
+        index.contains(&stem),
+        "dist/index.html does not name {stem}"
+    );
+    // The glue imports the loader: preloaded with it (as Trunk preloads
+    // the glue), it costs no round trip of its own before the app starts.
+    let index = replace_once(
+        &index,
+        "</head>",
+        &format!("<link crossorigin href=/{new_loader} rel=modulepreload></head>"),
+    )
+    .context("dist/index.html has no </head>")?;
+    std::fs::write(&index_path, index.replace(&stem, &new_stem))?;
+    println!(
+        "    {stem} is now {new_stem}, after the final bytes of it, its loader and {} chunks",
+        chunks.len()
+    );
     Ok(())
+}
+
+/// `js` importing `to` where it imported `from` (wasm-bindgen imports the
+/// loader once per split point), if it did. Only the import statements
+/// change: the imports object keeps the wasm's name for the module.
+fn import_from(js: &str, from: &str, to: &str) -> Option<String> {
+    let mut out = js.to_owned();
+    let mut found = false;
+    for quote in ['"', '\''] {
+        for space in ["", " "] {
+            let old = format!("from{space}{quote}{from}{quote}");
+            found |= out.contains(&old);
+            out = out.replace(&old, &format!("from{space}{quote}{to}{quote}"));
+        }
+    }
+    found.then_some(out)
+}
+
+/// `text` with `from` replaced by `to`, if `from` is in it exactly once.
+fn replace_once(text: &str, from: &str, to: &str) -> Option<String> {
+    (text.matches(from).count() == 1).then(|| text.replacen(from, to, 1))
+}
+
+/// The chunks in `dist` (see [`split::is_chunk`]), sorted.
+fn chunk_files(dist: &std::path::Path) -> Result<Vec<String>> {
+    let mut chunks = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if split::is_chunk(&name) {
+            chunks.push(name);
+        }
+    }
+    chunks.sort();
+    Ok(chunks)
+}
+
+/// The stem of the one wasm Trunk built (`{stem}_bg.wasm`, with its glue
+/// `{stem}.js`).
+fn the_stem(dist: &std::path::Path) -> Result<String> {
+    match wasm_stems(dist)?.as_slice() {
+        [stem] => Ok(stem.clone()),
+        stems => anyhow::bail!("expected one wasm module in dist/, found {stems:?}"),
+    }
 }
 
 /// The stem of each wasm in `dist` (`{stem}_bg.wasm`, with its glue
@@ -94,17 +187,23 @@ fn wasm_stems(dist: &std::path::Path) -> Result<Vec<String>> {
     Ok(stems)
 }
 
-/// `{name}-{16 hex digits of SHA-256 over the wasm, then the glue}`, from
-/// Trunk's `{name}-{hash}`.
-fn content_stem(stem: &str, wasm: &[u8], glue: &[u8]) -> Option<String> {
+/// Trunk's `{name}-{hash}` split, with the hash replaced by 16 hex digits
+/// of SHA-256 over `files`, in order.
+fn content_hash(stem: &str, files: &[Vec<u8>]) -> Option<(String, String)> {
     use sha2::{Digest, Sha256};
     let (name, _) = stem.rsplit_once('-')?;
-    let digest = Sha256::new()
-        .chain_update(wasm)
-        .chain_update(glue)
-        .finalize();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    Some(format!("{name}-{hex}"))
+    let mut sha = Sha256::new();
+    for file in files {
+        // Each file's length first: moving bytes from one file to the next
+        // is a different set.
+        sha.update((file.len() as u64).to_le_bytes());
+        sha.update(file);
+    }
+    let hex: String = sha.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Some((name.to_owned(), hex))
 }
 
 /// The glue's classes nothing can instantiate, their exports, and then
@@ -149,19 +248,32 @@ fn drop_dead_classes() -> Result<()> {
 /// `--all-features` would also allow encodings browsers cannot read yet,
 /// such as its compact import section).
 fn wasm_opt_features() -> Result<Vec<String>> {
-    let index = std::fs::read_to_string(root().join("index.html"))?;
-    let params = index
-        .split("data-wasm-opt-params=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .context("index.html has no data-wasm-opt-params")?;
-    let features: Vec<String> = params
-        .split_whitespace()
+    let features: Vec<String> = wasm_opt_args()?
+        .into_iter()
         .filter(|flag| flag.starts_with("--enable-"))
-        .map(str::to_owned)
         .collect();
     anyhow::ensure!(!features.is_empty(), "index.html enables no wasm features");
     Ok(features)
+}
+
+/// What index.html tells Trunk to run wasm-opt with (`data-wasm-opt`, the
+/// level, and `data-wasm-opt-params`): the split modules get the same.
+fn wasm_opt_args() -> Result<Vec<String>> {
+    let index = std::fs::read_to_string(root().join("index.html"))?;
+    let attribute = |name: &str| {
+        index
+            .split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .with_context(|| format!("index.html has no {name}"))
+    };
+    let mut args = vec![format!("-O{}", attribute("data-wasm-opt")?)];
+    args.extend(
+        attribute("data-wasm-opt-params")?
+            .split_whitespace()
+            .map(str::to_owned),
+    );
+    Ok(args)
 }
 
 /// index.html lets wasm-opt assume that the first KB of memory is unused
@@ -169,12 +281,18 @@ fn wasm_opt_features() -> Result<Vec<String>> {
 /// assumption, so it stops here instead of shipping.
 fn check_low_memory_unused() -> Result<()> {
     let dist = root().join("dist");
-    for stem in wasm_stems(&dist)? {
-        let wasm = std::fs::read(dist.join(format!("{stem}_bg.wasm")))?;
-        let lowest = wasm_module::lowest_data_address(&wasm)?;
+    let mut modules: Vec<String> = wasm_stems(&dist)?
+        .into_iter()
+        .map(|stem| format!("{stem}_bg.wasm"))
+        .collect();
+    modules.extend(chunk_files(&dist)?);
+    for file in modules {
+        let wasm = std::fs::read(dist.join(&file))?;
+        let lowest = wasm_module::lowest_data_address(&wasm)
+            .with_context(|| format!("reading the data segments of {file}"))?;
         anyhow::ensure!(
             lowest.is_none_or(|at| at >= 1024),
-            "{stem}_bg.wasm has data at address {lowest:?}, below the 1 KB that index.html tells wasm-opt is unused (--low-memory-unused)"
+            "{file} has data at address {lowest:?}, below the 1 KB that index.html tells wasm-opt is unused (--low-memory-unused)"
         );
     }
     Ok(())
@@ -189,7 +307,10 @@ fn shorten_import_names() -> Result<()> {
         let file = format!("{stem}_bg.wasm");
         let js_path = dist.join(format!("{stem}.js"));
         let glue = std::fs::read_to_string(&js_path)?;
-        let renamed = short_imports::rename(&std::fs::read(&wasm_path)?, &glue)
+        // The loader reads the main module's memory and table by name: they
+        // keep their names.
+        let loader = std::fs::read_to_string(dist.join(split::LOADER))?;
+        let renamed = short_imports::rename(&std::fs::read(&wasm_path)?, &glue, &loader)
             .with_context(|| format!("renaming the imports of {}", wasm_path.display()))?;
         let js = short_imports::rewrite_glue(&glue, &renamed)
             .with_context(|| format!("renaming the imports in {}", js_path.display()))?;
@@ -237,26 +358,68 @@ fn minify_js_glue() -> Result<()> {
 mod tests {
     use super::*;
     #[test]
-    fn the_pair_is_named_after_both_files_bytes() {
-        let name = content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm", b"glue").unwrap();
-        let (base, hash) = name.rsplit_once('-').unwrap();
-        assert_eq!(base, "cognito-spa");
+    fn the_set_is_named_after_all_its_files_bytes() {
+        let files = |list: &[&[u8]]| list.iter().map(|f| f.to_vec()).collect::<Vec<_>>();
+        let (name, hash) =
+            content_hash("cognito-spa-9b73e5f05fb12e6c", &files(&[b"wasm", b"glue"])).unwrap();
+        assert_eq!(name, "cognito-spa");
         assert_eq!(hash.len(), 16);
-        assert!(crate::deploy::files::is_hashed(&format!("{name}.js")));
-        assert!(crate::deploy::files::is_hashed(&format!("{name}_bg.wasm")));
+        for file in [
+            format!("{name}-{hash}.js"),
+            format!("{name}-{hash}_bg.wasm"),
+            format!("{name}-split-{hash}.js"),
+            format!("{name}-split_profile-{hash}.wasm"),
+        ] {
+            assert!(crate::deploy::files::is_hashed(&file), "{file}");
+        }
+        let other = |list: &[&[u8]]| content_hash("cognito-spa-9b73e5f05fb12e6c", &files(list));
         assert_ne!(
-            Some(name.clone()),
-            content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm", b"glue2")
+            Some((name.clone(), hash.clone())),
+            other(&[b"wasm", b"glue2"])
         );
         assert_ne!(
-            Some(name.clone()),
-            content_stem("cognito-spa-9b73e5f05fb12e6c", b"wasm2", b"glue")
+            Some((name.clone(), hash.clone())),
+            other(&[b"wasm2", b"glue"])
+        );
+        assert_ne!(
+            Some((name.clone(), hash.clone())),
+            other(&[b"wasm", b"glue", b"chunk"])
+        );
+        // The same bytes cut elsewhere are another set.
+        assert_ne!(
+            Some((name.clone(), hash.clone())),
+            other(&[b"wasmg", b"lue"])
         );
         // Trunk's own hash does not enter: same bytes, same name.
         assert_eq!(
-            Some(name),
-            content_stem("cognito-spa-0000000000000000", b"wasm", b"glue")
+            Some((name, hash)),
+            content_hash("cognito-spa-0000000000000000", &files(&[b"wasm", b"glue"]))
         );
-        assert_eq!(content_stem("nohash", b"", b""), None);
+        assert_eq!(content_hash("nohash", &[]), None);
+    }
+
+    #[test]
+    fn the_loader_is_imported_under_its_new_name_and_keyed_under_its_old() {
+        let glue = r#"import*as n from"./l.js";import * as t from './l.js';const i={"./l.js":t};"#;
+        assert_eq!(
+            import_from(glue, "./l.js", "./l-1.js").as_deref(),
+            Some(
+                r#"import*as n from"./l-1.js";import * as t from './l-1.js';const i={"./l.js":t};"#
+            )
+        );
+        assert_eq!(
+            import_from("const i={\"./l.js\":t};", "./l.js", "./l-1.js"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_name_is_replaced_only_where_it_is_once() {
+        assert_eq!(
+            replace_once("import './a.js'", "./a.js", "./b.js").as_deref(),
+            Some("import './b.js'")
+        );
+        assert_eq!(replace_once("./a.js ./a.js", "./a.js", "./b.js"), None);
+        assert_eq!(replace_once("nothing", "./a.js", "./b.js"), None);
     }
 }

@@ -16,6 +16,7 @@ mod lambda;
 mod setup;
 mod short_imports;
 mod sizes;
+mod split;
 mod test;
 mod toolchain;
 mod wasm_module;

@@ -1,0 +1,171 @@
+//! The release wasm cut into the module of the first visit and the chunks
+//! of the pages it does not need (src/chunks.rs), which the browser fetches
+//! when such a page first opens.
+//!
+//! Trunk cannot split a wasm (trunk#1022), so after `trunk build` this
+//! splits the linker's output with wasm_split_cli_support (the splitter of
+//! cargo-leptos), runs wasm-bindgen on the main module and wasm-opt on every
+//! module, and puts them in dist/ in place of Trunk's unsplit pair:
+//!
+//! - `{stem}.js` and `{stem}_bg.wasm`: the glue and the main module, as
+//!   before;
+//! - `__wasm_split.js`: the chunk loader, which the glue imports, and which
+//!   imports the glue's `initSync` for the main module's memory and table;
+//! - `split_{page}.wasm` and `chunk_{n}.wasm` (code two pages share).
+//!
+//! `name_by_content` in dist.rs renames them all after their final bytes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cmd::{command, run_step, target_dir};
+
+/// The loader's file name in dist/, as the glue imports it (`./{LOADER}`).
+pub const LOADER: &str = "__wasm_split.js";
+
+/// Whether a file of dist/ is a chunk: every wasm but the main module,
+/// `{stem}_bg.wasm`.
+pub fn is_chunk(file: &str) -> bool {
+    file.ends_with(".wasm") && !file.ends_with("_bg.wasm")
+}
+
+/// Splits the linker's wasm and puts the modules, the glue and the loader
+/// into `dist` under Trunk's `stem`; returns the chunks' file names.
+/// `wasm_opt` is wasm-opt's level and flags, as index.html gives them to
+/// Trunk.
+pub fn split_into(dist: &Path, stem: &str, wasm_opt: &[String]) -> Result<Vec<String>> {
+    let raw_path = target_dir().join("wasm32-unknown-unknown/release/cognito-spa.wasm");
+    let raw =
+        std::fs::read(&raw_path).with_context(|| format!("reading {}", raw_path.display()))?;
+    let work = target_dir().join("wasm-split");
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work)?;
+    let main = work.join("main.wasm");
+    let glue_module = format!("./{stem}.js");
+    let loader_module = format!("./{LOADER}");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&raw);
+        options.output_dir = &work;
+        options.main_out_path = &main;
+        options.link_name = &loader_module;
+        options.main_module = &glue_module;
+        options.target.web();
+        options
+    })
+    // eyre's report, as text: anyhow cannot take it as a source.
+    .map_err(|error| anyhow::anyhow!("{error:?}"))
+    .with_context(|| format!("splitting {}", raw_path.display()))?;
+    anyhow::ensure!(
+        !split.split_modules.is_empty(),
+        "{} has no split points: was it built with --cfg split_wasm?",
+        raw_path.display()
+    );
+
+    let bindgen = work.join("bindgen");
+    run_step(
+        "wasm-bindgen on the main module",
+        command("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                // The function table stays exported: the chunks' code is
+                // called through it.
+                "--keep-lld-exports",
+                "--out-name",
+                stem,
+                "--out-dir",
+            ])
+            .arg(&bindgen)
+            .arg(&main),
+    )?;
+    let main_wasm = dist.join(format!("{stem}_bg.wasm"));
+    std::fs::copy(bindgen.join(format!("{stem}_bg.wasm")), &main_wasm)?;
+    std::fs::copy(
+        bindgen.join(format!("{stem}.js")),
+        dist.join(format!("{stem}.js")),
+    )?;
+    replace_snippets(&bindgen.join("snippets"), &dist.join("snippets"))?;
+    std::fs::copy(work.join(LOADER), dist.join(LOADER))?;
+    optimize(&main_wasm, wasm_opt)?;
+
+    let mut chunks = Vec::new();
+    for path in &split.split_modules {
+        let file = file_name(path)?;
+        anyhow::ensure!(
+            is_chunk(&file),
+            "the splitter wrote {file}, named as a main module"
+        );
+        let out = dist.join(&file);
+        std::fs::copy(path, &out)?;
+        optimize(&out, wasm_opt)?;
+        chunks.push(file);
+    }
+    chunks.sort();
+    println!("    split into {stem}_bg.wasm and {}", chunks.join(", "));
+    Ok(chunks)
+}
+
+fn file_name(path: &Path) -> Result<String> {
+    Ok(path
+        .file_name()
+        .with_context(|| format!("{} has no file name", path.display()))?
+        .to_string_lossy()
+        .into_owned())
+}
+
+/// wasm-bindgen's `inline_js` snippets of the main module, in place of
+/// those Trunk copied from its own run on the unsplit one.
+fn replace_snippets(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        std::fs::remove_dir_all(to)?;
+    }
+    if from.exists() {
+        copy_dir(from, to)?;
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn optimize(wasm: &Path, wasm_opt: &[String]) -> Result<()> {
+    run_step(
+        &format!("wasm-opt {}", wasm.display()),
+        command("wasm-opt")
+            .arg(wasm)
+            .arg("-o")
+            .arg(wasm)
+            .args(wasm_opt)
+            .arg("--strip-debug"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_the_splitters_modules_and_not_the_main_one() {
+        assert!(is_chunk("split_profile.wasm"));
+        assert!(is_chunk("chunk_3.wasm"));
+        assert!(is_chunk("cognito-spa-split_trace-0123456789abcdef.wasm"));
+        assert!(!is_chunk("cognito-spa-0123456789abcdef_bg.wasm"));
+        assert!(!is_chunk("split_profile.js"));
+        assert!(!is_chunk("favicon.svg"));
+    }
+}
