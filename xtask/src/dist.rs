@@ -14,9 +14,10 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release --offline`: opt-level z, LTO, wasm-opt -Oz, on the
-/// pinned nightly so that the standard library is rebuilt for size and
-/// panics abort without a message or source location. Measured on the
+/// `trunk build --release --offline`: opt-level z, LTO, on the pinned
+/// nightly so that the standard library is rebuilt for size and panics
+/// abort without a message or source location; then the split into page
+/// chunks and wasm-opt -Oz of every module (see [`crate::split`]). Measured on the
 /// browser bundle: 603.6 to 536.0 KB raw, 196.9 to 178.4 KB brotli.
 pub fn build() -> Result<()> {
     // wasm-bindgen writes the JS snippets of `inline_js` here and never
@@ -41,7 +42,7 @@ pub fn build() -> Result<()> {
             ),
     )?;
     let dist = root().join("dist");
-    split::split_into(&dist, &the_stem(&dist)?, &wasm_opt_args()?)?;
+    split::split_into(&dist, &the_stem(&dist)?)?;
     drop_dead_classes()?;
     check_low_memory_unused()?;
     shorten_import_names()?;
@@ -236,47 +237,24 @@ fn drop_dead_classes() -> Result<()> {
                 .arg(&wasm_path)
                 .arg("-o")
                 .arg(&wasm_path)
-                .args(wasm_opt_features()?)
+                .args(wasm_opt_features())
                 .arg("--remove-unused-module-elements"),
         )?;
     }
     Ok(())
 }
 
-/// The `--enable-…` flags index.html gives Trunk's wasm-opt run, for the
-/// run above: the same features, and only those (binaryen's
-/// `--all-features` would also allow encodings browsers cannot read yet,
-/// such as its compact import section).
-fn wasm_opt_features() -> Result<Vec<String>> {
-    let features: Vec<String> = wasm_opt_args()?
-        .into_iter()
+/// The `--enable-…` flags of the modules' wasm-opt run, for the run above:
+/// the same features, and only those.
+fn wasm_opt_features() -> Vec<&'static str> {
+    split::WASM_OPT
+        .iter()
+        .copied()
         .filter(|flag| flag.starts_with("--enable-"))
-        .collect();
-    anyhow::ensure!(!features.is_empty(), "index.html enables no wasm features");
-    Ok(features)
+        .collect()
 }
 
-/// What index.html tells Trunk to run wasm-opt with (`data-wasm-opt`, the
-/// level, and `data-wasm-opt-params`): the split modules get the same.
-fn wasm_opt_args() -> Result<Vec<String>> {
-    let index = std::fs::read_to_string(root().join("index.html"))?;
-    let attribute = |name: &str| {
-        index
-            .split(&format!("{name}=\""))
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .with_context(|| format!("index.html has no {name}"))
-    };
-    let mut args = vec![format!("-O{}", attribute("data-wasm-opt")?)];
-    args.extend(
-        attribute("data-wasm-opt-params")?
-            .split_whitespace()
-            .map(str::to_owned),
-    );
-    Ok(args)
-}
-
-/// index.html lets wasm-opt assume that the first KB of memory is unused
+/// wasm-opt is told to assume that the first KB of memory is unused
 /// (`--low-memory-unused`); a build whose data starts lower breaks that
 /// assumption, so it stops here instead of shipping.
 fn check_low_memory_unused() -> Result<()> {
@@ -292,7 +270,7 @@ fn check_low_memory_unused() -> Result<()> {
             .with_context(|| format!("reading the data segments of {file}"))?;
         anyhow::ensure!(
             lowest.is_none_or(|at| at >= 1024),
-            "{file} has data at address {lowest:?}, below the 1 KB that index.html tells wasm-opt is unused (--low-memory-unused)"
+            "{file} has data at address {lowest:?}, below the 1 KB that wasm-opt is told is unused (--low-memory-unused, xtask/src/split.rs)"
         );
     }
     Ok(())

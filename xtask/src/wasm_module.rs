@@ -64,6 +64,22 @@ pub fn sections(wasm: &[u8]) -> Result<Vec<(u8, std::ops::Range<usize>)>> {
     Ok(found)
 }
 
+/// The module without its custom sections named `custom` (say `name`, the
+/// debug names, which browsers do not need).
+pub fn without_custom(wasm: &[u8], custom: &str) -> Result<Vec<u8>> {
+    let mut out = wasm[..8].to_vec();
+    for (id, range) in sections(wasm)? {
+        let body = &wasm[range];
+        if id == 0 && name(body, &mut 0)? == custom {
+            continue;
+        }
+        out.push(id);
+        put_leb(&mut out, body.len() as u32);
+        out.extend_from_slice(body);
+    }
+    Ok(out)
+}
+
 fn signed_leb(bytes: &[u8], at: &mut usize) -> Result<i64> {
     let mut value: i64 = 0;
     let mut shift = 0;
@@ -181,6 +197,21 @@ mod tests {
         wasm.push(section.len() as u8);
         wasm.extend_from_slice(&section);
         wasm
+    }
+
+    #[test]
+    fn a_custom_section_goes_by_its_name_and_the_rest_stays() {
+        let module = test_module(&[("m", "f")], &[("g", 0)]);
+        let mut named = module.clone();
+        named.extend_from_slice(&[0, 6, 4, b'n', b'a', b'm', b'e', 9]);
+        assert_eq!(without_custom(&named, "name").unwrap(), module);
+        assert_eq!(without_custom(&module, "name").unwrap(), module);
+        // test_module's own custom section is "xyz".
+        assert_eq!(
+            without_custom(&module, "xyz").unwrap(),
+            module[..module.len() - 6]
+        );
+        assert!(without_custom(b"not wasm", "name").is_err());
     }
 
     #[test]
