@@ -64,8 +64,11 @@ fn name_by_content() -> Result<()> {
     let js_path = dist.join(format!("{stem}.js"));
     let loader_path = dist.join(split::LOADER);
     let chunks = chunk_files(&dist)?;
-    let mut bytes = vec![std::fs::read(&wasm_path)?, std::fs::read(&js_path)?];
-    bytes.push(std::fs::read(&loader_path)?);
+    let mut bytes = vec![
+        std::fs::read(&wasm_path)?,
+        std::fs::read(&js_path)?,
+        std::fs::read(&loader_path)?,
+    ];
     for chunk in &chunks {
         bytes.push(std::fs::read(dist.join(chunk))?);
     }
@@ -154,15 +157,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Option<String> {
 
 /// The chunks in `dist` (see [`split::is_chunk`]), sorted.
 fn chunk_files(dist: &std::path::Path) -> Result<Vec<String>> {
-    let mut chunks = Vec::new();
-    for entry in std::fs::read_dir(dist)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if split::is_chunk(&name) {
-            chunks.push(name);
-        }
-    }
-    chunks.sort();
-    Ok(chunks)
+    files_in(dist, |name| split::is_chunk(name).then(|| name.to_owned()))
 }
 
 /// The stem of the one wasm Trunk built (`{stem}_bg.wasm`, with its glue
@@ -177,15 +172,21 @@ fn the_stem(dist: &std::path::Path) -> Result<String> {
 /// The stem of each wasm in `dist` (`{stem}_bg.wasm`, with its glue
 /// `{stem}.js`), sorted.
 fn wasm_stems(dist: &std::path::Path) -> Result<Vec<String>> {
-    let mut stems = Vec::new();
+    files_in(dist, |name| {
+        name.strip_suffix("_bg.wasm").map(str::to_owned)
+    })
+}
+
+/// What `pick` makes of the names of the files in `dist` it takes, sorted.
+fn files_in(dist: &std::path::Path, pick: impl Fn(&str) -> Option<String>) -> Result<Vec<String>> {
+    let mut picked = Vec::new();
     for entry in std::fs::read_dir(dist)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix("_bg.wasm") {
-            stems.push(stem.to_owned());
+        if let Some(item) = pick(&entry?.file_name().to_string_lossy()) {
+            picked.push(item);
         }
     }
-    stems.sort();
-    Ok(stems)
+    picked.sort();
+    Ok(picked)
 }
 
 /// Trunk's `{name}-{hash}` split, with the hash replaced by 16 hex digits

@@ -15,7 +15,7 @@
 //!
 //! `name_by_content` in dist.rs renames them all after their final bytes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -60,8 +60,8 @@ pub fn is_chunk(file: &str) -> bool {
 }
 
 /// Splits the linker's wasm and puts the modules, the glue and the loader
-/// into `dist` under Trunk's `stem`; returns the chunks' file names.
-pub fn split_into(dist: &Path, stem: &str) -> Result<Vec<String>> {
+/// into `dist` under Trunk's `stem`.
+pub fn split_into(dist: &Path, stem: &str) -> Result<()> {
     let raw_path = target_dir().join("wasm32-unknown-unknown/release/cognito-spa.wasm");
     let raw =
         std::fs::read(&raw_path).with_context(|| format!("reading {}", raw_path.display()))?;
@@ -115,7 +115,9 @@ pub fn split_into(dist: &Path, stem: &str) -> Result<Vec<String>> {
         bindgen.join(format!("{stem}.js")),
         dist.join(format!("{stem}.js")),
     )?;
-    replace_snippets(&bindgen.join("snippets"), &dist.join("snippets"))?;
+    // wasm-bindgen's `inline_js` snippets (the app has none today) would be
+    // the same files as those Trunk copied from its own run: the imports
+    // all stay in the main module.
     std::fs::copy(work.join(LOADER), dist.join(LOADER))?;
     optimize(&main_wasm)?;
 
@@ -136,7 +138,7 @@ pub fn split_into(dist: &Path, stem: &str) -> Result<Vec<String>> {
     }
     chunks.sort();
     println!("    split into {stem}_bg.wasm and {}", chunks.join(", "));
-    Ok(chunks)
+    Ok(())
 }
 
 fn file_name(path: &Path) -> Result<String> {
@@ -145,32 +147,6 @@ fn file_name(path: &Path) -> Result<String> {
         .with_context(|| format!("{} has no file name", path.display()))?
         .to_string_lossy()
         .into_owned())
-}
-
-/// wasm-bindgen's `inline_js` snippets of the main module, in place of
-/// those Trunk copied from its own run on the unsplit one.
-fn replace_snippets(from: &Path, to: &Path) -> Result<()> {
-    if to.exists() {
-        std::fs::remove_dir_all(to)?;
-    }
-    if from.exists() {
-        copy_dir(from, to)?;
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 fn optimize(wasm: &Path) -> Result<()> {
