@@ -1,24 +1,27 @@
 //! Start-up: fetch and validate `/config.json`, then mount either the app or
 //! the configuration error page.
 
-use js_sys::{Promise, Reflect};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::app::App;
 use crate::config::{Config, ConfigError};
 use crate::pages::config_error::ConfigErrorPage;
+use crate::web::early;
 
 /// The `performance.mark` set once the first view is mounted; the benchmark
 /// measures cold load up to it.
 pub const READY_MARK: &str = "app-ready";
 
-/// The global under which index.html keeps its early fetch of /config.json.
-const EARLY_FETCH: &str = "cognitoSpaConfig";
-
 /// Mounts the app once its configuration is known.
 pub fn start() {
+    if crate::web::page::location_path().as_deref() == Some("/callback") {
+        // Where sign-in usually goes next: that page's chunk loads while the
+        // tokens are exchanged and verified, not after. A failure shows on
+        // that page, which tries again.
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = crate::pages::profile::preload_profile().await;
+        });
+    }
     wasm_bindgen_futures::spawn_local(async {
         let loaded = load_config().await;
         remove_placeholder();
@@ -35,41 +38,22 @@ async fn load_config() -> Result<Config, ConfigError> {
         .location()
         .origin()
         .map_err(|_| ConfigError::unreachable("the page has no origin"))?;
-    let answer = early_fetch().await?;
-    let field = |name: &str| Reflect::get(&answer, &JsValue::from_str(name)).unwrap_or_default();
-    if let Some(error) = field("error").as_string() {
+    let request = early::take(early::CONFIG).ok_or_else(|| {
+        ConfigError::unreachable(format!(
+            "index.html did not start loading /config.json (window.{} is missing)",
+            early::CONFIG
+        ))
+    })?;
+    let received = request.answer().await.map_err(|error| {
+        ConfigError::unreachable(format!("/config.json could not be fetched: {error}"))
+    })?;
+    if !(200..300).contains(&received.status) {
         return Err(ConfigError::unreachable(format!(
-            "/config.json could not be fetched: {error}"
+            "/config.json could not be fetched: the server answered {} {}",
+            received.status, received.status_text
         )));
     }
-    // As an integer: formatting an f64 would link float printing (10 KB).
-    let status = field("status").as_f64().unwrap_or(0.0) as u16;
-    if !(200..300).contains(&status) {
-        return Err(ConfigError::unreachable(format!(
-            "/config.json could not be fetched: the server answered {status} {}",
-            field("statusText").as_string().unwrap_or_default()
-        )));
-    }
-    let text = field("text")
-        .as_string()
-        .ok_or_else(|| ConfigError::unreachable("/config.json could not be read"))?;
-    Config::from_json(&text, &origin)
-}
-
-/// The answer to the fetch of /config.json that index.html started before
-/// the wasm loaded: `{status, statusText, text}` or `{error}`.
-async fn early_fetch() -> Result<JsValue, ConfigError> {
-    let promise = Reflect::get(&window(), &JsValue::from_str(EARLY_FETCH))
-        .ok()
-        .and_then(|value| value.dyn_into::<Promise>().ok())
-        .ok_or_else(|| {
-            ConfigError::unreachable(format!(
-                "index.html did not start loading /config.json (window.{EARLY_FETCH} is missing)"
-            ))
-        })?;
-    JsFuture::from(promise).await.map_err(|_| {
-        ConfigError::unreachable("/config.json could not be fetched: the request failed")
-    })
+    Config::from_json(&received.text, &origin)
 }
 
 /// index.html shows a loading line for the few milliseconds before mount.

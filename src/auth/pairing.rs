@@ -90,6 +90,7 @@ mod tests {
             nonce: Secret::new("n"),
             verifier: (flow == "code").then(|| Secret::new("v")),
             return_to: "/profile".into(),
+            early: None,
         }
     }
 

@@ -5,8 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::secret::Secret;
+use super::token_client::PreparedExchange;
 use crate::config::Flow;
 use cognito_jwt::constant_time_eq;
+
+/// Where the pending sign-in is kept (always sessionStorage: per tab).
+pub const PENDING_KEY: &str = "cognito-spa.pending";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
@@ -17,6 +21,21 @@ pub struct PendingSignIn {
     pub verifier: Option<Secret>,
     /// The page to show after sign-in.
     pub return_to: String,
+    /// What index.html may request on /callback before the wasm runs.
+    /// `default`: a record from a version without it still completes.
+    #[serde(default)]
+    pub early: Option<EarlyRequests>,
+}
+
+/// The requests that complete this sign-in, prepared as it begins so that
+/// index.html can send them as soon as /callback loads (src/web/early.js
+/// reads these field names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyRequests {
+    /// The key set's address.
+    pub keys: String,
+    /// The code exchange (code flow).
+    pub token: Option<PreparedExchange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +94,13 @@ mod tests {
             nonce: Secret::new("n"),
             verifier: Some(Secret::new("v")),
             return_to: "/profile".into(),
+            early: Some(EarlyRequests {
+                keys: "https://idp.example/.well-known/jwks.json".into(),
+                token: Some(PreparedExchange {
+                    url: "https://auth.example/oauth2/token".into(),
+                    form: Secret::new("client_id=c&code_verifier=v-secret"),
+                }),
+            }),
         }
     }
 
@@ -119,6 +145,37 @@ mod tests {
     fn debug_hides_the_secrets() {
         let debug = format!("{:?}", pending());
         assert!(!debug.contains("s-123"), "{debug}");
+        assert!(!debug.contains("v-secret"), "{debug}");
+    }
+
+    #[test]
+    fn the_early_requests_are_stored_under_the_names_early_js_reads() {
+        let stored: serde_json::Value = serde_json::to_value(pending()).unwrap();
+        assert_eq!(stored["state"], "s-123");
+        let early = &stored["early"];
+        assert_eq!(early["keys"], "https://idp.example/.well-known/jwks.json");
+        assert_eq!(early["token"]["url"], "https://auth.example/oauth2/token");
+        assert_eq!(early["token"]["form"], "client_id=c&code_verifier=v-secret");
+        let script = include_str!("../web/early.js");
+        for read in [
+            &format!("sessionStorage.getItem(\"{PENDING_KEY}\")"),
+            "pending.early",
+            "pending.state",
+            "prepared.keys",
+            "prepared.token.url",
+            "prepared.token.form",
+        ] {
+            assert!(script.contains(read), "early.js no longer reads {read}");
+        }
+    }
+
+    #[test]
+    fn a_record_without_early_requests_still_reads() {
+        let mut text = serde_json::to_value(pending()).unwrap();
+        text.as_object_mut().unwrap().remove("early");
+        let read: PendingSignIn = serde_json::from_value(text).unwrap();
+        assert_eq!(read.early, None);
+        assert_eq!(read.state, Secret::new("s-123"));
     }
 
     #[test]

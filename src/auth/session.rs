@@ -21,19 +21,20 @@ use super::gate::session_gate;
 use super::lifecycle::{Lifecycle, Ticket};
 use super::notice::{signed_out_elsewhere, Notice, NoticeKind};
 use super::pairing::{pair, Paired};
-use super::pending::{safe_return_to, PendingSignIn};
+use super::pending::{safe_return_to, EarlyRequests, PendingSignIn, PENDING_KEY};
 use super::pkce::{
     challenge_s256, random_token_from_bytes, verifier_from_bytes, STATE_BYTES, VERIFIER_BYTES,
 };
 use super::secret::Secret;
 use super::tabs::Stored;
-use super::token_client::exchange_code;
+use super::token_client::{exchange_code, PreparedExchange};
 use super::tokens::TokenSet;
 use super::urls::{authorize_url, AuthorizeRequest, Entry};
 use super::verify::{parse_and_verify_pair, KeyCache, Verified};
 use crate::config::{ConfigStore, Flow, SharedConfig, TokenStorage};
 use crate::trace::{self, Row};
 use crate::web::clock::now;
+use crate::web::early;
 use crate::web::page::navigate_away;
 use crate::web::perf;
 use crate::web::random::random_bytes;
@@ -41,8 +42,6 @@ use crate::web::storage::{self, Area};
 
 /// Where the token set lives (per `tokenStorage`).
 pub const SESSION_KEY: &str = "cognito-spa.session";
-/// The one-round-trip sign-in secrets (always sessionStorage: per tab).
-const PENDING_KEY: &str = "cognito-spa.pending";
 
 /// A verified session: the tokens, parsed, with their reports.
 #[derive(Clone, Debug)]
@@ -255,12 +254,19 @@ impl Auth {
                 code_challenge: challenge.as_deref(),
             },
         );
+        let early = EarlyRequests {
+            keys: config.jwks_uri.clone(),
+            token: verifier
+                .as_deref()
+                .map(|verifier| PreparedExchange::new(&config, verifier)),
+        };
         let pending = PendingSignIn {
             flow,
             state: Secret::new(state),
             nonce: Secret::new(nonce),
             verifier: verifier.map(Secret::new),
             return_to: safe_return_to(return_to),
+            early: Some(early),
         };
         storage::store(Area::Session, PENDING_KEY, &pending).map_err(AuthError::Browser)?;
         // A sign-in starts a new trace, with this navigation.
@@ -273,6 +279,15 @@ impl Auth {
     /// Returns the page to show, or why not (the `auth-error` text). The pending
     /// secrets are consumed whatever happens, so a response works once.
     pub async fn complete_sign_in(&self, query: &str, fragment: &str) -> Result<String, AuthError> {
+        let completed = self.complete(query, fragment).await;
+        // Whatever index.html sent early and this did not read (the answer
+        // was refused) leaves the page with its tokens.
+        early::discard(early::TOKEN);
+        early::discard(early::KEYS);
+        completed
+    }
+
+    async fn complete(&self, query: &str, fragment: &str) -> Result<String, AuthError> {
         let pending: Option<PendingSignIn> = storage::take(Area::Session, PENDING_KEY);
         let paired = parse_callback(query, fragment)
             .map_err(AuthError::Callback)
@@ -288,8 +303,9 @@ impl Auth {
                 // fetch both at once, one round trip less before /profile.
                 let keys = KEYS.with(KeyCache::clone);
                 let config = self.config();
+                let prepared = pending.early.as_ref().and_then(|e| e.token.as_ref());
                 let (tokens, ()) = futures::join!(
-                    exchange_code(&config, &code, &verifier),
+                    exchange_code(&config, &code, &verifier, prepared),
                     keys.prefetch(&config.jwks_uri)
                 );
                 (tokens?, pending)

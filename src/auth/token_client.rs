@@ -6,26 +6,70 @@ use super::error::AuthError;
 use super::secret::Secret;
 use super::tokens::{check_token_response, endpoint_error, Endpoint, TokenResponse, TokenSet};
 use super::urls::{revoke_endpoint, token_endpoint};
-use crate::config::{Flow, SharedConfig};
-use crate::web::http::post_form;
+use crate::config::{Config, Flow, SharedConfig};
+use crate::web::early;
+use crate::web::http::{early_answer, form_body, form_rows, post_form};
+use serde::{Deserialize, Serialize};
 
-/// Redeems an authorization code with its PKCE verifier.
+/// The code exchange of a sign-in as it begins: every parameter but the
+/// code, which index.html appends on /callback (`crate::web::early`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreparedExchange {
+    pub url: String,
+    /// The form body so far; it holds the PKCE verifier.
+    pub form: Secret,
+}
+
+impl PreparedExchange {
+    pub fn new(config: &Config, verifier: &str) -> PreparedExchange {
+        let mut pairs = vec![("client_id", config.client_id.as_str())];
+        pairs.extend_from_slice(&code_grant(config, verifier));
+        PreparedExchange {
+            url: token_endpoint(config),
+            form: Secret::new(form_body(&pairs)),
+        }
+    }
+}
+
+/// The code grant's parameters but for the code, which comes last.
+fn code_grant<'a>(config: &'a Config, verifier: &'a str) -> [(&'static str, &'a str); 3] {
+    [
+        ("grant_type", "authorization_code"),
+        ("redirect_uri", &config.redirect_uri),
+        ("code_verifier", verifier),
+    ]
+}
+
+/// Redeems an authorization code with its PKCE verifier: takes the answer
+/// of the exchange index.html sent early from `prepared`, or sends it now.
 pub async fn exchange_code(
     config: &SharedConfig,
     code: &Secret,
     verifier: &Secret,
+    prepared: Option<&PreparedExchange>,
 ) -> Result<TokenSet, AuthError> {
-    let response = token_request(
-        config,
-        "token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.expose()),
-            ("redirect_uri", &config.redirect_uri),
-            ("code_verifier", verifier.expose()),
-        ],
-    )
-    .await?;
+    if let Some(prepared) = prepared {
+        let body = format!(
+            "{}&{}",
+            prepared.form.expose(),
+            form_body(&[("code", code.expose())])
+        );
+        let answer = early_answer(
+            early::TOKEN,
+            "token",
+            "POST",
+            &prepared.url,
+            form_rows(&body),
+        )
+        .await;
+        if let Some(answer) = answer {
+            let (status, body) = answer.map_err(AuthError::TokenEndpointUnreachable)?;
+            return code_flow_tokens(read_token_answer(status, &body)?);
+        }
+    }
+    let mut grant = code_grant(config, verifier.expose()).to_vec();
+    grant.push(("code", code.expose()));
+    let response = token_request(config, "token", &grant).await?;
     code_flow_tokens(response)
 }
 
@@ -114,6 +158,42 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"{"access_token":"a","id_token":"i","refresh_token":"r","token_type":"Bearer","expires_in":3600}"#;
+
+    fn config() -> Config {
+        Config::from_json(
+            r#"{"clientId":"client1","domain":"https://p.auth.eu-west-1.amazoncognito.com",
+                "region":"eu-west-1","userPoolId":"eu-west-1_Abc"}"#,
+            "http://localhost:8080",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_prepared_exchange_is_the_exchange_but_for_the_code() {
+        let config = config();
+        let prepared = PreparedExchange::new(&config, "verifier+/=");
+        assert_eq!(
+            prepared.url,
+            "https://p.auth.eu-west-1.amazoncognito.com/oauth2/token"
+        );
+        // What index.html sends: the form, then the code.
+        let sent = format!("{}&code=a%20code", prepared.form.expose());
+        let sent: Vec<(String, String)> = form_urlencoded::parse(sent.as_bytes())
+            .into_owned()
+            .collect();
+        // What the wasm sends when index.html did not.
+        let mut own = vec![("client_id", "client1")];
+        own.extend(code_grant(&config, "verifier+/="));
+        own.push(("code", "a code"));
+        let own: Vec<(String, String)> = own
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(sent, own);
+        assert_eq!(own[3].1, "verifier+/=");
+        assert_eq!(own[2].1, "http://localhost:8080/callback");
+        assert!(!format!("{prepared:?}").contains("verifier"));
+    }
 
     #[test]
     fn a_200_token_response_is_read() {

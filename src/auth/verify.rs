@@ -14,7 +14,8 @@ use js_sys::Promise;
 
 use crate::trace::{self, Row};
 use crate::web::crypto::{start_import, verify_rs256};
-use crate::web::http::get_text;
+use crate::web::early;
+use crate::web::http::{early_answer, get_text};
 
 /// A key's `kid` and the promise of its WebCrypto import.
 type KeyImport = (Option<String>, Promise);
@@ -43,9 +44,17 @@ impl KeyCache {
         }
         // A refetch must reach the server: a cached copy of the key set
         // would not hold the key the pool just rotated to.
-        let (status, text) = get_text(uri, refetch, Some("jwks"))
-            .await
-            .map_err(|e| format!("the key set could not be fetched: {e}"))?;
+        // The first fetch on /callback may be the one index.html sent early.
+        let early = match refetch {
+            false => early_answer(early::KEYS, "jwks", "GET", uri, Vec::new()).await,
+            true => None,
+        };
+        let fetched = match early {
+            Some(answer) => answer,
+            None => get_text(uri, refetch, Some("jwks")).await,
+        };
+        let (status, text) =
+            fetched.map_err(|e| format!("the key set could not be fetched: {e}"))?;
         if status != 200 {
             return Err(format!(
                 "the key set could not be fetched: {uri} answered HTTP {status}"

@@ -21,12 +21,6 @@ pub fn CallbackPage() -> impl IntoView {
     // Codes, tokens and state leave the address bar (and history) first.
     replace_address("/callback");
     let (query, fragment) = split_href(&href);
-    // Where sign-in usually goes next: the page's code loads while the
-    // tokens are exchanged and verified, not after. A failure shows on that
-    // page, which tries again.
-    spawn_local(async {
-        let _ = crate::pages::profile::preload_profile().await;
-    });
     spawn_local(async move {
         match auth.complete_sign_in(&query, &fragment).await {
             Ok(return_to) => navigate(

@@ -1,5 +1,6 @@
 //! HTTP through `fetch`: the form POSTs of Cognito's OAuth endpoints, plain
-//! GETs, and the bearer GETs of the APIs the app calls. Each request the
+//! GETs, and the bearer GETs of the APIs the app calls, and the answers to
+//! the requests index.html sent before the wasm ran. Each request the
 //! app sends, and its answer, is recorded in the protocol trace here, masked
 //! (see `crate::trace`), under the step name the caller gives.
 
@@ -7,6 +8,9 @@ use gloo_net::http::{Request, Response};
 
 use crate::trace::{self, mask, Row};
 use crate::web::clock::now_ms;
+use crate::web::early;
+
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// A POST with an `application/x-www-form-urlencoded` body, the only body
 /// Cognito's OAuth endpoints accept. No credentials are sent (the token
@@ -16,17 +20,8 @@ pub async fn post_form(
     pairs: &[(&str, &str)],
     step: &str,
 ) -> Result<(u16, String), String> {
-    const FORM: &str = "application/x-www-form-urlencoded";
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    let mut rows = vec![Row::new('h', "Content-Type", FORM)];
-    rows.extend(
-        pairs
-            .iter()
-            .map(|(name, value)| Row::param('f', name, value)),
-    );
-    let sent = Sent::begin(step, "POST", url, rows);
+    let body = form_body(pairs);
+    let sent = Sent::begin(step, "POST", url, form_rows(&body));
     let response = Request::post(url)
         .header("Content-Type", FORM)
         .body(body)
@@ -35,6 +30,48 @@ pub async fn post_form(
         .await;
     let response = sent.check(response).map_err(|_| network_error(url))?;
     Ok(sent.answer(response).await.1)
+}
+
+/// `pairs` as a form body.
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// How the trace shows a form POST: its content type and each parameter.
+pub fn form_rows(body: &str) -> Vec<Row> {
+    let mut rows = vec![Row::new('h', "Content-Type", FORM)];
+    rows.extend(trace::params('f', body));
+    rows
+}
+
+/// The answer to the request index.html started early under `global`
+/// (`crate::web::early`), recorded in the trace as if sent here with
+/// `rows`. `None` if it started none to `url`: the caller sends it.
+pub async fn early_answer(
+    global: &str,
+    step: &str,
+    method: &str,
+    url: &str,
+    rows: Vec<Row>,
+) -> Option<Result<(u16, String), String>> {
+    let request = early::take(global)?;
+    if request.url != url {
+        return None;
+    }
+    let id = trace::begin(step, method, url, rows);
+    Some(match request.answer().await {
+        Ok(received) => {
+            let rows = answer_rows(received.headers, &received.text, received.ms);
+            trace::finish(id, &received.status.to_string(), rows);
+            Ok((received.status, received.text))
+        }
+        Err(_) => {
+            trace::finish(id, "network-error", Vec::new());
+            Err(network_error(url))
+        }
+    })
 }
 
 /// A GET returning the status and body text. `fresh` skips the HTTP cache
@@ -78,8 +115,7 @@ impl Sent {
     }
 
     fn elapsed(&self) -> Row {
-        let ms = (now_ms() - self.started).max(0.0).round() as u32;
-        Row::new('t', "", &format!("{ms} ms"))
+        elapsed_row(now_ms() - self.started)
     }
 
     /// A `fetch` that failed before any answer is recorded as one.
@@ -97,16 +133,33 @@ impl Sent {
         let headers = response.headers();
         let body = response.text().await.unwrap_or_default();
         if self.id != 0 {
-            let mut rows: Vec<Row> = headers
-                .entries()
-                .map(|(name, value)| Row::new('r', &name, &value))
-                .collect();
-            rows.push(Row::new('b', "", &mask::body(&body)));
-            rows.push(self.elapsed());
+            let rows = answer_rows(headers.entries(), &body, now_ms() - self.started);
             trace::finish(self.id, &status.to_string(), rows);
         }
         (headers, (status, body))
     }
+}
+
+/// How the trace shows an answer: the headers the page may read, the body
+/// (masked) and the time it took.
+fn answer_rows(
+    headers: impl IntoIterator<Item = (String, String)>,
+    body: &str,
+    ms: f64,
+) -> Vec<Row> {
+    let mut rows: Vec<Row> = headers
+        .into_iter()
+        .map(|(name, value)| Row::new('r', &name, &value))
+        .collect();
+    rows.push(Row::new('b', "", &mask::body(body)));
+    rows.push(elapsed_row(ms));
+    rows
+}
+
+fn elapsed_row(ms: f64) -> Row {
+    // As an integer: formatting an f64 would link float printing.
+    let ms = ms.max(0.0).round() as u32;
+    Row::new('t', "", &format!("{ms} ms"))
 }
 
 /// The browser hides why a fetch failed; name the usual causes.

@@ -8,6 +8,11 @@ pub fn location_href() -> String {
         .unwrap_or_default()
 }
 
+/// The path of the page's address (`/callback`).
+pub fn location_path() -> Option<String> {
+    web_sys::window().and_then(|w| w.location().pathname().ok())
+}
+
 /// Replaces the current history entry's address, so codes and tokens leave
 /// the address bar and the back button.
 pub fn replace_address(path: &str) {

@@ -78,9 +78,13 @@ fn name_by_content() -> Result<()> {
     let new_loader = format!("{name}-split-{hash}.js");
 
     let mut loader = std::fs::read_to_string(&loader_path)?;
+    let mut for_profile = Vec::new();
     for chunk in &chunks {
         let chunk_stem = chunk.strip_suffix(".wasm").unwrap_or(chunk);
         let new_chunk = format!("{name}-{chunk_stem}-{hash}.wasm");
+        if chunk_stem == "split_profile" || chunk_stem.starts_with("chunk_") {
+            for_profile.push(format!("/{new_chunk}"));
+        }
         let old_url = format!("./{chunk}");
         anyhow::ensure!(
             loader.contains(&old_url),
@@ -126,6 +130,8 @@ fn name_by_content() -> Result<()> {
         &format!("<link crossorigin href=/{new_loader} rel=modulepreload></head>"),
     )
     .context("dist/index.html has no </head>")?;
+    let index = name_profile_chunks(&index, &for_profile)
+        .context("dist/index.html has no inline script for the early requests")?;
     std::fs::write(&index_path, index.replace(&stem, &new_stem))?;
     println!(
         "    {stem} is now {new_stem}, after the final bytes of it, its loader and {} chunks",
@@ -151,6 +157,18 @@ fn import_from(js: &str, from: &str, to: &str) -> Option<String> {
 }
 
 /// `text` with `from` replaced by `to`, if `from` is in it exactly once.
+/// `index` with the addresses of /profile's chunk and the chunks it shares
+/// in a meta element before the first script, src/web/early.js, which
+/// preloads them on /callback: sign-in goes on to /profile.
+fn name_profile_chunks(index: &str, hrefs: &[String]) -> Option<String> {
+    let at = index.find("<script")?;
+    let meta = format!(
+        "<meta name=cognito-spa-profile-chunks content=\"{}\">",
+        hrefs.join(" ")
+    );
+    Some(format!("{}{meta}{}", &index[..at], &index[at..]))
+}
+
 fn replace_once(text: &str, from: &str, to: &str) -> Option<String> {
     (text.matches(from).count() == 1).then(|| text.replacen(from, to, 1))
 }
@@ -336,6 +354,22 @@ fn minify_js_glue() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_profile_chunks_are_named_before_the_first_script() {
+        let index = "<title>t</title><script>early()</script><script type=module>x</script>";
+        let hrefs = [
+            "/a-split_profile-1.wasm".to_owned(),
+            "/a-chunk_3-1.wasm".to_owned(),
+        ];
+        assert_eq!(
+            name_profile_chunks(index, &hrefs).unwrap(),
+            "<title>t</title><meta name=cognito-spa-profile-chunks content=\"/a-split_profile-1.wasm /a-chunk_3-1.wasm\"><script>early()</script><script type=module>x</script>"
+        );
+        assert_eq!(name_profile_chunks("<title>t</title>", &hrefs), None);
+        let script = std::fs::read_to_string(root().join("src/web/early.js")).unwrap();
+        assert!(script.contains("meta[name=cognito-spa-profile-chunks]"));
+    }
     #[test]
     fn the_set_is_named_after_all_its_files_bytes() {
         let files = |list: &[&[u8]]| list.iter().map(|f| f.to_vec()).collect::<Vec<_>>();

@@ -1,0 +1,102 @@
+//! The requests index.html sends on /callback before the wasm runs
+//! (src/web/early.js): the code exchange and the key set go out at once,
+//! once each, only for this tab's own answer; the wasm takes their answers
+//! off the page, and sends the requests itself when they were not sent.
+
+use e2e::hosted_ui::{answer_for, replace_param};
+use e2e::stack::{PASSWORD, USER};
+use e2e::Stack;
+use serde_json::Value;
+
+/// The requests of this document to URLs ending in `path`: when each
+/// started, in ms since the page began, and when the app mounted.
+async fn requests(stack: &Stack, path: &str) -> (Vec<f64>, f64) {
+    let found: Value = stack
+        .browser
+        .eval(&format!(
+            "return [performance.getEntriesByType('resource').filter(r => r.name.endsWith('{path}')).map(r => r.startTime), \
+             performance.getEntriesByName('app-ready')[0].startTime]"
+        ))
+        .await;
+    let starts = found[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    (starts, found[1].as_f64().unwrap())
+}
+
+async fn left_on_the_page(stack: &Stack) -> Value {
+    stack
+        .browser
+        .eval("return ['cognitoSpaToken', 'cognitoSpaKeys', 'cognitoSpaConfig'].filter(g => g in window)")
+        .await
+}
+
+/// The hosted UI's answer to a sign-in this tab started, not followed yet.
+async fn answer(stack: &Stack) -> String {
+    stack.browser.goto(&stack.url("/")).await;
+    stack.start_sign_in("code").await;
+    stack.browser.css("input#password").await;
+    let login = stack.browser.current_url().await;
+    answer_for(&login, USER, PASSWORD).await
+}
+
+#[tokio::test]
+async fn the_code_is_exchanged_once_before_the_app_mounts() {
+    let stack = Stack::start().await;
+    stack.sign_in("code").await;
+    let (token, mounted) = requests(&stack, "/oauth2/token").await;
+    assert_eq!(token.len(), 1, "one code exchange: {token:?}");
+    assert!(
+        token[0] < mounted,
+        "sent before the app mounted ({} ms, mounted at {mounted} ms)",
+        token[0]
+    );
+    let (keys, _) = requests(&stack, "/jwks.json").await;
+    assert_eq!(keys.len(), 1, "one key set fetch: {keys:?}");
+    assert!(keys[0] < mounted);
+    assert_eq!(left_on_the_page(&stack).await, serde_json::json!([]));
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn without_prepared_requests_the_app_sends_them_itself() {
+    let stack = Stack::start().await;
+    let answer = answer(&stack).await;
+    // A sign-in record from a version that prepared nothing (the record
+    // is the app origin's: back there to change it).
+    stack.browser.goto(&stack.url("/")).await;
+    stack.browser.testid("login").await;
+    stack
+        .browser
+        .eval(
+            "const p = JSON.parse(sessionStorage.getItem('cognito-spa.pending')); delete p.early; \
+             sessionStorage.setItem('cognito-spa.pending', JSON.stringify(p)); return null",
+        )
+        .await;
+    stack.browser.goto(&answer).await;
+    stack.wait_signed_in().await;
+    let (token, mounted) = requests(&stack, "/oauth2/token").await;
+    assert_eq!(token.len(), 1, "one code exchange: {token:?}");
+    assert!(token[0] > mounted, "sent by the app, after it mounted");
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn an_answer_with_another_state_sends_nothing_early() {
+    let stack = Stack::start().await;
+    let answer = answer(&stack).await;
+    let (page, query) = answer.split_once('?').unwrap();
+    let forged = replace_param(query, "state", "not-this-tabs-state");
+    stack.browser.goto(&format!("{page}?{forged}")).await;
+    let text = stack.auth_error().await;
+    assert!(text.starts_with("state"), "{text}");
+    let (token, _) = requests(&stack, "/oauth2/token").await;
+    assert!(token.is_empty(), "the code was not redeemed: {token:?}");
+    let (keys, _) = requests(&stack, "/jwks.json").await;
+    assert!(keys.is_empty(), "nothing was fetched for it: {keys:?}");
+    stack.assert_no_session().await;
+    stack.close().await;
+}
