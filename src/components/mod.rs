@@ -1,3 +1,4 @@
+pub mod after_paint;
 pub mod book_console;
 pub mod claims;
 pub mod clock;

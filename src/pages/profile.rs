@@ -10,6 +10,7 @@ use crate::config::use_config;
 use cognito_jwt::{Report, TokenUse, UnverifiedToken};
 use leptos::task::spawn_local;
 
+use crate::components::after_paint::AfterPaint;
 use crate::components::book_console::BookConsole;
 use crate::components::claims::{ClaimsTable, RawToken, TokenHeader};
 use crate::components::clock::ticking_now;
@@ -60,7 +61,7 @@ fn ProfilePage() -> impl IntoView {
             }}
         </section>
         // A memo, so a refresh (a new session) keeps the console and its history.
-        {move || signed_in.get().then(|| view! { <BookConsole /> })}
+        {move || signed_in.get().then(|| view! { <AfterPaint><BookConsole /></AfterPaint> })}
     }
 }
 
@@ -118,7 +119,9 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
             {token_card(TokenUse::Id, "ID token", session.id.clone(), session.tokens.id_token.expose().to_owned(), id_report)}
             {token_card(TokenUse::Access, "Access token", session.access.clone(), session.tokens.access_token.expose().to_owned(), access_report)}
         </div>
-        <CompareTokens id=session.id.clone() access=session.access.clone() />
-        <UserInfoPanel session=session.clone() />
+        <AfterPaint>
+            <CompareTokens id=session.id.clone() access=session.access.clone() />
+            <UserInfoPanel session=session.clone() />
+        </AfterPaint>
     }
 }
