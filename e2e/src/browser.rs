@@ -2,6 +2,7 @@
 //! test, so storage and cookies never leak between tests.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,9 @@ impl Browser {
         let port = free_port();
         let mut driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
+            // A process group of its own, which the Chromium it starts
+            // joins, so that Drop can end them all (see there).
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -244,7 +248,17 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends chromedriver and every Chromium process it started. Killing
+    /// chromedriver alone left the browser of a test that panicked running,
+    /// and those browsers slowed every test (and bench) after it.
     fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process
+            // group; it reads no memory of ours.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
