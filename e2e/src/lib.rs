@@ -26,3 +26,14 @@ pub fn dist_dir() -> std::path::PathBuf {
     );
     dir
 }
+
+/// The release build's file in dist/ whose name holds `marker` and ends in
+/// `.wasm`, e.g. `-split_profile-` for /profile's chunk.
+pub fn wasm_file(marker: &str) -> String {
+    std::fs::read_dir(dist_dir())
+        .expect("read dist/")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.contains(marker) && name.ends_with(".wasm"))
+        .unwrap_or_else(|| panic!("dist/ has no {marker} wasm: was it built by cargo xtask dist?"))
+}

@@ -76,6 +76,13 @@ impl Site {
         missing.push(path.to_owned());
     }
 
+    /// Makes `path` answer again after [`Site::remove_file`], as after the
+    /// redeploy that put it back.
+    pub fn restore_file(&self, path: &str) {
+        let mut missing = self.served.missing.write().expect("missing lock");
+        missing.retain(|removed| removed != path);
+    }
+
     /// Adds these headers to every response from now on (e.g. the
     /// production Content-Security-Policy, see [`crate::csp`]).
     pub fn set_headers(&self, headers: Vec<(HeaderName, HeaderValue)>) {

@@ -1,7 +1,8 @@
-//! The requests index.html sends on /callback before the wasm runs
-//! (src/web/early.js): the code exchange and the key set go out at once,
-//! once each, only for this tab's own answer; the wasm takes their answers
-//! off the page, and sends the requests itself when they were not sent.
+//! What index.html starts before the wasm runs (src/web/early.js): the
+//! wasm's compilation, on every page, and on /callback /profile's chunks;
+//! and on /callback the code exchange and the key set, at once, once each,
+//! only for this tab's own answer. The wasm takes their answers off the
+//! page, and sends the requests itself when they were not sent.
 
 use e2e::hosted_ui::{answer_for, replace_param};
 use e2e::stack::{PASSWORD, USER};
@@ -98,5 +99,59 @@ async fn an_answer_with_another_state_sends_nothing_early() {
     let (keys, _) = requests(&stack, "/jwks.json").await;
     assert!(keys.is_empty(), "nothing was fetched for it: {keys:?}");
     stack.assert_no_session().await;
+    stack.close().await;
+}
+
+/// The main module is fetched once (early.js's compilation uses the
+/// preload), /profile's chunks once each and before the app mounted, and
+/// every chunk the loader took is gone from the page.
+#[tokio::test]
+async fn the_wasm_is_fetched_once_and_profile_s_chunks_before_the_app_mounts() {
+    let stack = Stack::start().await;
+    stack.sign_in("code").await;
+    let main = format!("/{}", e2e::wasm_file("_bg"));
+    let (fetched, _) = requests(&stack, &main).await;
+    assert_eq!(fetched.len(), 1, "{main} fetched once: {fetched:?}");
+    for chunk in [e2e::wasm_file("-split_profile-"), e2e::wasm_file("-chunk_")] {
+        let (fetched, mounted) = requests(&stack, &format!("/{chunk}")).await;
+        assert_eq!(fetched.len(), 1, "{chunk} fetched once: {fetched:?}");
+        assert!(
+            fetched[0] < mounted,
+            "{chunk} asked for before the app mounted ({} ms, mounted at {mounted} ms)",
+            fetched[0]
+        );
+    }
+    let left = stack
+        .browser
+        .eval("return Object.keys(window.cognitoSpaWasm)")
+        .await;
+    assert_eq!(left, serde_json::json!([main]));
+    // Chromium warns about a preload nothing used a few seconds after load.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let console = stack.browser.console_log().await;
+    assert!(
+        !console.iter().any(|entry| entry.contains("preload")),
+        "{console:?}"
+    );
+    stack.close().await;
+}
+
+/// A chunk whose early compilation failed (here: it answers 404) is not
+/// kept: /profile says it could not load, and the next visit compiles it
+/// afresh once the file is back.
+#[tokio::test]
+async fn a_profile_chunk_that_failed_early_is_fetched_afresh_next_time() {
+    let stack = Stack::start().await;
+    let chunk = format!("/{}", e2e::wasm_file("-split_profile-"));
+    stack.site.remove_file(&chunk);
+    stack.start_sign_in("code").await;
+    stack.submit_login_form(USER, PASSWORD).await;
+    let b = &stack.browser;
+    let notice = b.testid_text("chunk-error").await;
+    assert!(notice.contains("could not be loaded"), "{notice}");
+    stack.site.restore_file(&chunk);
+    b.css("nav a[href='/']").await.click().await.unwrap();
+    b.css("nav a[href='/profile']").await.click().await.unwrap();
+    stack.wait_signed_in().await;
     stack.close().await;
 }

@@ -597,26 +597,15 @@ async fn screenshot() {
     stack.close().await;
 }
 
-/// The release build's chunk of `page` in dist/ (`{name}-split_{page}-{hash}.wasm`).
-fn chunk_of(page: &str) -> String {
-    let marker = format!("-split_{page}-");
-    std::fs::read_dir(e2e::dist_dir())
-        .expect("read dist/")
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .find(|name| name.contains(&marker) && name.ends_with(".wasm"))
-        .unwrap_or_else(|| {
-            panic!("dist/ has no chunk for {page}: was it built by cargo xtask dist?")
-        })
-}
-
 /// /trace's code is a chunk fetched when the page first opens. When that
 /// fetch fails (a redeploy removed it, the network dropped), the page says
 /// so instead of staying blank, and the rest of the app keeps working.
 #[tokio::test]
 async fn a_page_whose_chunk_cannot_load_says_so() {
     let stack = Stack::start().await;
-    stack.site.remove_file(&format!("/{}", chunk_of("trace")));
+    stack
+        .site
+        .remove_file(&format!("/{}", e2e::wasm_file("-split_trace-")));
     stack.sign_in("code").await;
     let b = &stack.browser;
     b.css("nav a[href='/trace']").await.click().await.unwrap();

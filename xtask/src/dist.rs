@@ -130,8 +130,11 @@ fn name_by_content() -> Result<()> {
         &format!("<link crossorigin href=/{new_loader} rel=modulepreload></head>"),
     )
     .context("dist/index.html has no </head>")?;
-    let index = name_profile_chunks(&index, &for_profile)
+    let main_href = format!("/{stem}_bg.wasm");
+    let index = name_early_modules(&index, &main_href, &for_profile)
         .context("dist/index.html has no inline script for the early requests")?;
+    let index = init_with_early_module(&index, &main_href)
+        .context("dist/index.html does not start the wasm as Trunk writes it")?;
     std::fs::write(&index_path, index.replace(&stem, &new_stem))?;
     println!(
         "    {stem} is now {new_stem}, after the final bytes of it, its loader and {} chunks",
@@ -156,19 +159,41 @@ fn import_from(js: &str, from: &str, to: &str) -> Option<String> {
     found.then_some(out)
 }
 
-/// `text` with `from` replaced by `to`, if `from` is in it exactly once.
-/// `index` with the addresses of /profile's chunk and the chunks it shares
-/// in a meta element before the first script, src/web/early.js, which
-/// preloads them on /callback: sign-in goes on to /profile.
-fn name_profile_chunks(index: &str, hrefs: &[String]) -> Option<String> {
+/// `index` with the modules src/web/early.js compiles named in meta
+/// elements before the first script, which is early.js: the main module on
+/// every page, and on /callback the chunks of /profile, where sign-in goes
+/// next.
+fn name_early_modules(index: &str, main: &str, profile_chunks: &[String]) -> Option<String> {
     let at = index.find("<script")?;
-    let meta = format!(
-        "<meta name=cognito-spa-profile-chunks content=\"{}\">",
-        hrefs.join(" ")
+    let metas = format!(
+        "<meta name=cognito-spa-wasm content=\"{main}\"><meta name=cognito-spa-profile-chunks content=\"{}\">",
+        profile_chunks.join(" ")
     );
-    Some(format!("{}{meta}{}", &index[..at], &index[at..]))
+    Some(format!("{}{metas}{}", &index[..at], &index[at..]))
 }
 
+/// `index` with Trunk's init script taking the main module early.js began
+/// compiling. Should that compilation fail, it fetches the module itself,
+/// and the glue's own fallbacks apply (a server that sends another MIME
+/// type than `application/wasm`). Trunk's preload of the module goes:
+/// Chromium does not hand a preload its parser has not reached yet to
+/// early.js's fetch, and would fetch the module twice.
+fn init_with_early_module(index: &str, main: &str) -> Option<String> {
+    let index = replace_once(
+        index,
+        &format!("<link as=fetch crossorigin href={main} rel=preload type=application/wasm>"),
+        "",
+    )?;
+    replace_once(
+        &index,
+        &format!("module_or_path: '{main}'"),
+        &format!(
+            "module_or_path: (window.cognitoSpaWasm?.['{main}'] ?? Promise.reject()).catch(() => fetch('{main}'))"
+        ),
+    )
+}
+
+/// `text` with `from` replaced by `to`, if `from` is in it exactly once.
 fn replace_once(text: &str, from: &str, to: &str) -> Option<String> {
     (text.matches(from).count() == 1).then(|| text.replacen(from, to, 1))
 }
@@ -356,20 +381,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_profile_chunks_are_named_before_the_first_script() {
+    fn the_early_modules_are_named_before_the_first_script() {
         let index = "<title>t</title><script>early()</script><script type=module>x</script>";
         let hrefs = [
             "/a-split_profile-1.wasm".to_owned(),
             "/a-chunk_3-1.wasm".to_owned(),
         ];
         assert_eq!(
-            name_profile_chunks(index, &hrefs).unwrap(),
-            "<title>t</title><meta name=cognito-spa-profile-chunks content=\"/a-split_profile-1.wasm /a-chunk_3-1.wasm\"><script>early()</script><script type=module>x</script>"
+            name_early_modules(index, "/a-1_bg.wasm", &hrefs).unwrap(),
+            "<title>t</title><meta name=cognito-spa-wasm content=\"/a-1_bg.wasm\"><meta name=cognito-spa-profile-chunks content=\"/a-split_profile-1.wasm /a-chunk_3-1.wasm\"><script>early()</script><script type=module>x</script>"
         );
-        assert_eq!(name_profile_chunks("<title>t</title>", &hrefs), None);
+        assert_eq!(
+            name_early_modules("<title>t</title>", "/a-1_bg.wasm", &hrefs),
+            None
+        );
         let script = std::fs::read_to_string(root().join("src/web/early.js")).unwrap();
-        assert!(script.contains("meta[name=cognito-spa-profile-chunks]"));
+        assert!(script.contains(r#"modules("cognito-spa-wasm")"#));
+        assert!(script.contains(r#"modules("cognito-spa-profile-chunks")"#));
+        assert!(script.contains("window.cognitoSpaWasm"));
     }
+
+    #[test]
+    fn the_init_script_takes_the_early_module() {
+        let preload =
+            "<link as=fetch crossorigin href=/a-1_bg.wasm rel=preload type=application/wasm>";
+        let init = "<script type=module>const wasm = await init({ module_or_path: '/a-1_bg.wasm' });</script>";
+        assert_eq!(
+            init_with_early_module(&format!("{init}{preload}"), "/a-1_bg.wasm").unwrap(),
+            "<script type=module>const wasm = await init({ module_or_path: (window.cognitoSpaWasm?.['/a-1_bg.wasm'] ?? Promise.reject()).catch(() => fetch('/a-1_bg.wasm')) });</script>"
+        );
+        assert_eq!(init_with_early_module(init, "/a-1_bg.wasm"), None);
+        assert_eq!(
+            init_with_early_module(&format!("{init}{preload}"), "/b-1_bg.wasm"),
+            None
+        );
+    }
+
     #[test]
     fn the_set_is_named_after_all_its_files_bytes() {
         let files = |list: &[&[u8]]| list.iter().map(|f| f.to_vec()).collect::<Vec<_>>();

@@ -118,7 +118,8 @@ pub fn split_into(dist: &Path, stem: &str) -> Result<()> {
     // wasm-bindgen's `inline_js` snippets (the app has none today) would be
     // the same files as those Trunk copied from its own run: the imports
     // all stay in the main module.
-    std::fs::copy(work.join(LOADER), dist.join(LOADER))?;
+    let loader = std::fs::read_to_string(work.join(LOADER))?;
+    std::fs::write(dist.join(LOADER), taking_early_modules(&loader)?)?;
     optimize(&main_wasm)?;
 
     let mut chunks = Vec::new();
@@ -160,6 +161,52 @@ fn optimize(wasm: &Path) -> Result<()> {
     )
 }
 
+/// How the splitter's loader fetches and instantiates each chunk.
+const CHUNK_FETCH: [&str; 2] = [
+    "const src = fetch(new URL(",
+    "return async (imports) => (WebAssembly.instantiateStreaming(src, imports));",
+];
+/// The same, with the chunk taken compiled from index.html's first script
+/// (src/web/early.js) when it started it, so that its compilation overlapped
+/// the page's start instead of following the call that needs it.
+const CHUNK_TAKE: [&str; 2] = [
+    "const src = compiledChunk(new URL(",
+    "return async (imports) => (WebAssembly.instantiate(await src, imports));",
+];
+const COMPILED_CHUNK: &str = r#"
+// A chunk index.html's first script began compiling (src/web/early.js),
+// taken once (a failed one is compiled afresh on the next attempt); else
+// compiled now, as it arrives.
+function compiledChunk(url) {
+    const early = globalThis.cognitoSpaWasm;
+    const module = early && early[url.pathname];
+    if (module) {
+        delete early[url.pathname];
+        return module;
+    }
+    return WebAssembly.compileStreaming(fetch(url));
+}
+"#;
+
+/// The splitter's chunk loader, rewritten to take the chunks
+/// src/web/early.js compiles. Fails if the loader's text is not what this
+/// expects (a new version of the splitter).
+pub fn taking_early_modules(loader: &str) -> Result<String> {
+    let chunks = loader.matches(CHUNK_FETCH[0]).count();
+    anyhow::ensure!(
+        chunks > 0
+            && CHUNK_FETCH
+                .iter()
+                .all(|line| loader.matches(line).count() == chunks),
+        "the chunk loader does not fetch its chunks as expected: {CHUNK_FETCH:?}"
+    );
+    let mut out = loader.to_owned();
+    for (from, to) in CHUNK_FETCH.iter().zip(CHUNK_TAKE) {
+        out = out.replace(from, to);
+    }
+    Ok(out + COMPILED_CHUNK)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +219,41 @@ mod tests {
         assert!(!is_chunk("cognito-spa-0123456789abcdef_bg.wasm"));
         assert!(!is_chunk("split_profile.js"));
         assert!(!is_chunk("favicon.svg"));
+    }
+
+    /// One chunk's fetcher, as wasm_split_cli_support 0.2 writes it.
+    const FETCHER: &str = r#"const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);"#;
+
+    #[test]
+    fn the_loader_takes_the_chunks_compiled_early() {
+        let loader = taking_early_modules(&format!("{FETCHER}\n{FETCHER}")).unwrap();
+        assert_eq!(loader.matches("fetch(new URL(").count(), 0);
+        assert_eq!(
+            loader
+                .matches(
+                    r#"const src = compiledChunk(new URL("./chunk_3.wasm", import.meta.url));"#
+                )
+                .count(),
+            2
+        );
+        assert_eq!(
+            loader
+                .matches("WebAssembly.instantiate(await src, imports)")
+                .count(),
+            2
+        );
+        assert!(loader.contains("function compiledChunk(url)"));
+    }
+
+    #[test]
+    fn a_loader_of_another_shape_is_refused() {
+        assert!(taking_early_modules("export const x = 1;").is_err());
+        let half = FETCHER.replace("instantiateStreaming", "instantiate");
+        assert!(taking_early_modules(&half).is_err());
     }
 }
