@@ -79,6 +79,7 @@ async function callback(config) {
     const access = await verify(tokens.access_token, jwks, { issuer, clientId: config.clientId, use: "access" });
     app.replaceChildren(el("p", `Signed in as ${id["cognito:username"]}`), Object.assign(el("p", "valid"), { id: "verified" }),
       claimsTable("claims-id", id), claimsTable("claims-access", access));
+    performance.mark("tokens-shown");
   } catch (error) {
     fail(error.message);
   }

@@ -9,13 +9,13 @@ use e2e::stack::{PASSWORD, USER};
 use e2e::Stack;
 use serde_json::Value;
 
-/// The requests of this document to URLs ending in `path`: when each
+/// When each of `entries` (a JavaScript list of performance entries)
 /// started, in ms since the page began, and when the app mounted.
-async fn requests(stack: &Stack, path: &str) -> (Vec<f64>, f64) {
+async fn started(stack: &Stack, entries: &str) -> (Vec<f64>, f64) {
     let found: Value = stack
         .browser
         .eval(&format!(
-            "return [performance.getEntriesByType('resource').filter(r => r.name.endsWith('{path}')).map(r => r.startTime), \
+            "return [({entries}).map(e => e.startTime), \
              performance.getEntriesByName('app-ready')[0].startTime]"
         ))
         .await;
@@ -26,6 +26,18 @@ async fn requests(stack: &Stack, path: &str) -> (Vec<f64>, f64) {
         .filter_map(Value::as_f64)
         .collect();
     (starts, found[1].as_f64().unwrap())
+}
+
+/// The requests of this document to URLs ending in `path`.
+async fn requests(stack: &Stack, path: &str) -> (Vec<f64>, f64) {
+    let entries =
+        format!("performance.getEntriesByType('resource').filter(r => r.name.endsWith('{path}'))");
+    started(stack, &entries).await
+}
+
+/// The marks named `name`.
+async fn marks(stack: &Stack, name: &str) -> (Vec<f64>, f64) {
+    started(stack, &format!("performance.getEntriesByName('{name}')")).await
 }
 
 async fn left_on_the_page(stack: &Stack) -> Value {
@@ -59,6 +71,10 @@ async fn the_code_is_exchanged_once_before_the_app_mounts() {
     assert_eq!(keys.len(), 1, "one key set fetch: {keys:?}");
     assert!(keys[0] < mounted);
     assert_eq!(left_on_the_page(&stack).await, serde_json::json!([]));
+    // The benchmark's end of the page's own part of a sign-in.
+    let (shown, _) = marks(&stack, "tokens-shown").await;
+    assert_eq!(shown.len(), 1, "tokens-shown once: {shown:?}");
+    assert!(shown[0] > mounted);
     stack.close().await;
 }
 

@@ -70,6 +70,8 @@ fn Tokens(session: Arc<Session>) -> impl IntoView {
     let auth = use_auth();
     let leeway = use_config().clock_skew_seconds;
     let now = ticking_now();
+    // An effect runs once the view is in the page.
+    Effect::new(|_| crate::web::perf::mark(crate::web::perf::TOKENS_SHOWN));
     // The reports sign-in (or the refresh, or the reload) made; shown at
     // once. "Verify again" runs every check anew on request.
     let id_report = RwSignal::new(Some(session.id_report.clone()));

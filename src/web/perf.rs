@@ -1,6 +1,11 @@
 //! `performance` marks, so `cargo xtask bench` can read in the browser how
 //! long start-up and token verification took (DevTools shows them too).
 
+/// The mark set when `/profile` has put the session's tokens and their
+/// reports in the page; the benchmark compares it with the JavaScript
+/// baseline's (`bench/baseline/app.js` sets the same one).
+pub const TOKENS_SHOWN: &str = "tokens-shown";
+
 /// Marks the start of a verification.
 pub fn verify_started() {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
