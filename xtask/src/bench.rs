@@ -195,19 +195,16 @@ fn report(app: &[sizes::FileSize], baseline: &[sizes::FileSize], t: &Value) -> S
         "sign-in round trip, JS baseline, code + PKCE",
         &t["sign_in_ms"]["js_baseline_code"],
     );
-    let shown = &t["callback_to_tokens_shown_ms"];
-    md += &row(
-        "of which in the callback page, to the tokens shown, app, code + PKCE",
-        &shown["app_code"],
-    );
-    md += &row(
-        "of which in the callback page, to the tokens shown, app, implicit",
-        &shown["app_implicit"],
-    );
-    md += &row(
-        "of which in the callback page, to the tokens shown, JS baseline",
-        &shown["js_baseline_code"],
-    );
+    for (who, key) in [
+        ("app, code + PKCE", "app_code"),
+        ("app, implicit", "app_implicit"),
+        ("JS baseline", "js_baseline_code"),
+    ] {
+        md += &row(
+            &format!("of which in the callback page, to the tokens shown, {who}"),
+            &t["callback_to_tokens_shown_ms"][key],
+        );
+    }
     md += &row(
         "verify ID + access token, warm JWKS",
         &t["verify_both_tokens_warm_ms"],
